@@ -1,0 +1,79 @@
+"""Dutch and English: message catalogs (gettext ``.po`` read with Babel) and number formats.
+
+English text is the message id; Dutch lives in ``locale/nl/LC_MESSAGES/goodwill.po``.
+There is no global language: callers pass ``lang`` (the CLI and the web layer decide it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any, cast
+
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from goodwill._typing import Lang
+
+LANGS: tuple[Lang, ...] = ("en", "nl")
+_LOCALES: dict[Lang, str] = {"en": "en_GB", "nl": "nl_NL"}
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction without translating it now."""
+    return message
+
+
+@lru_cache(maxsize=4)
+def catalog(lang: Lang) -> Mapping[str, str]:
+    """The message catalog of ``lang`` as msgid -> msgstr (empty for English)."""
+    if lang == "en":
+        return {}
+    ref = resources.files("goodwill").joinpath(f"locale/{lang}/LC_MESSAGES/goodwill.po")
+    with ref.open("rb") as fh:
+        cat = read_po(fh, locale=_LOCALES[lang])
+    out: dict[str, str] = {}
+    for msg in cat:
+        if msg.id and isinstance(msg.id, str) and msg.string:
+            out[msg.id] = cast(str, msg.string)
+    return out
+
+
+def gettext(message: str, lang: Lang, /, **params: Any) -> str:
+    """Translate ``message`` into ``lang`` and fill in ``{name}`` placeholders."""
+    text = catalog(lang).get(message, message)
+    return text.format(**params) if params else text
+
+
+def normalize_lang(value: str | None) -> Lang:
+    """Map ``nl``, ``nl_NL.UTF-8``, ``Dutch``, ``en_US`` ... to ``nl`` or ``en``.
+
+    ``None`` means: take it from ``GOODWILL_LANG``, then ``LC_ALL``/``LC_MESSAGES``/``LANG``;
+    anything not Dutch is English.
+    """
+    if value is None:
+        for var in ("GOODWILL_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+            env = os.environ.get(var)
+            if env:
+                value = env
+                break
+    if value is None:
+        return "en"
+    low = value.strip().lower()
+    return "nl" if low.startswith(("nl", "dutch", "nederlands")) else "en"
+
+
+def format_number(value: float, lang: Lang, decimals: int = 0) -> str:
+    """``1234.5`` as ``1,234.5`` (en) or ``1.234,5`` (nl)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=_LOCALES[lang])
+
+
+def format_money(value: float, lang: Lang, currency: str = "EUR") -> str:
+    """Whole currency units, e.g. ``€ 1.235`` (nl) or ``€1,235`` (en)."""
+    symbol = "€" if currency == "EUR" else currency + " "
+    body = format_number(abs(value), lang)
+    sign = "-" if value < 0 else ""
+    return f"{sign}{symbol} {body}" if lang == "nl" else f"{sign}{symbol}{body}"

@@ -1,0 +1,5 @@
+"""The embedded store: one DuckDB file with the input tables, their history and the log."""
+
+from goodwill.store.store import Store
+
+__all__ = ["Store"]
