@@ -1,0 +1,31 @@
+"""Value models: purchase rhythm (BG/NBD), spend (Gamma-Gamma) and customer lifetime value.
+
+Every model is fitted by maximum likelihood on sufficient statistics over one shared base
+(:class:`ParametricModel`): ``fit`` returns the model, learned state ends in ``_``
+(``params_``, ``log_likelihood_``, ``standard_errors_``, ``confidence_intervals_``), and
+``summary()``, ``to_dict()`` and ``from_dict()`` work the same for all.
+"""
+
+from __future__ import annotations
+
+from goodwill.errors import ConvergenceError
+from goodwill.models._errors import ModelError, ModelInputError, NotFittedError
+from goodwill.models._summary import ModelSummary, ParameterRow
+from goodwill.models.base import ParametricModel
+from goodwill.models.bgnbd import BetaGeo
+from goodwill.models.clv import DAYS_PER_YEAR, clv
+from goodwill.models.gammagamma import GammaGamma
+
+__all__ = [
+    "DAYS_PER_YEAR",
+    "BetaGeo",
+    "ConvergenceError",
+    "GammaGamma",
+    "ModelError",
+    "ModelInputError",
+    "ModelSummary",
+    "NotFittedError",
+    "ParameterRow",
+    "ParametricModel",
+    "clv",
+]
