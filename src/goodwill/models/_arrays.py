@@ -16,6 +16,19 @@ IntArray = npt.NDArray[np.int64]
 ArrayLike = npt.ArrayLike
 
 
+def wdot(a: FloatArray, b: FloatArray) -> float:
+    """``Σ a·b`` without BLAS (whose thread start-up dominates at these sizes)."""
+    return float(np.einsum("i,i->", a, b))
+
+
+def softplus_sigmoid(d: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``log(1 + e^d)`` and ``1 / (1 + e^−d)``, stable for any ``d``, sharing one ``exp``."""
+    e = np.exp(-np.abs(d))
+    softplus = np.maximum(d, 0.0) + np.log1p(e)
+    sigmoid = np.where(d >= 0, 1.0, e) / (1.0 + e)
+    return softplus, sigmoid
+
+
 def as_vector(values: ArrayLike, name: str) -> FloatArray:
     """``values`` as a 1-D float64 array of finite numbers, or a :class:`ModelInputError`."""
     arr = np.asarray(values, dtype=np.float64)
@@ -91,6 +104,11 @@ class FitData:
     @property
     def n_customers(self) -> float:
         return float(self.weights.sum())
+
+    def slice(self, lo: int, hi: int) -> FitData:
+        return FitData(
+            {k: v[lo:hi] for k, v in self.columns.items()}, self.weights[lo:hi], self.n_input_rows
+        )
 
     def subset(self, index: IntArray) -> FitData:
         return FitData(

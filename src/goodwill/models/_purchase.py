@@ -138,8 +138,8 @@ class PurchaseModel(ParametricModel[PreparedT]):
         inverse, first = group_codes([x, big_t])
         cumulative = self._purchases_if_alive(steps, x[first], big_t[first])
         increments = np.diff(cumulative, axis=0, prepend=0.0)
-        per_pair = factors @ increments
-        return self.p_alive(x, t_x, big_t) * per_pair[inverse]
+        per_pair = np.einsum("k,kn->n", factors, increments)
+        return np.asarray(self.p_alive(x, t_x, big_t) * per_pair[inverse], dtype=np.float64)
 
     def expected_purchases_new(self, t: ArrayLike) -> FloatArray:
         """Expected purchases in ``(0, t]`` of a customer just acquired at time 0."""

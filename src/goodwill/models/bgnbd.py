@@ -18,9 +18,18 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
+import pandas as pd
 from scipy import special
 
-from goodwill.models._arrays import ArrayLike, FitData, FloatArray, as_vector
+from goodwill.models._arrays import (
+    ArrayLike,
+    FitData,
+    FloatArray,
+    IntArray,
+    as_vector,
+    softplus_sigmoid,
+    wdot,
+)
 from goodwill.models._errors import ModelInputError
 from goodwill.models._purchase import PurchaseModel, check_frequency_recency_T
 
@@ -29,17 +38,30 @@ __all__ = ["BetaGeo"]
 
 @dataclass(frozen=True)
 class _Prepared:
-    x_unique: FloatArray  # distinct frequencies
-    w_unique: FloatArray  # summed weight per distinct frequency
-    x: FloatArray  # per row
-    big_t: FloatArray
-    w: FloatArray
-    wx: FloatArray  # w · x
-    # rows with x > 0
+    """The compressed rows arranged so that each evaluation touches as little as possible.
+
+    Logs and reciprocals of ``α + T`` and ``α + t_x`` are computed once per distinct
+    value and gathered; terms linear in the rows are pre-summed per distinct value.
+    """
+
+    x_unique: FloatArray  # distinct frequencies and their summed weights
+    w_unique: FloatArray
+    t_unique: FloatArray  # distinct T with Σw and Σw·x over all rows
+    w_t: FloatArray
+    wx_t: FloatArray
+    # rows with x > 0: codes into the distinct values, weights and r-free factors
+    t_code: IntArray
+    tx_unique: FloatArray
+    tx_code: IntArray
+    xp_unique: FloatArray
+    xp_code: IntArray
     xp: FloatArray
-    txp: FloatArray
-    tp: FloatArray
     wp: FloatArray
+
+
+def _codes(values: FloatArray) -> tuple[FloatArray, IntArray]:
+    codes, uniques = pd.factorize(values)
+    return np.asarray(uniques, dtype=np.float64), codes.astype(np.intp)
 
 
 class BetaGeo(PurchaseModel[_Prepared]):
@@ -61,18 +83,23 @@ class BetaGeo(PurchaseModel[_Prepared]):
     def _prepare(self, data: FitData) -> _Prepared:
         x, t_x, big_t = data.columns["frequency"], data.columns["recency"], data.columns["T"]
         w = data.weights
-        x_unique, inverse = np.unique(x, return_inverse=True)
+        x_unique, x_code = _codes(x)
+        t_unique, t_code = _codes(big_t)
         pos = x > 0
+        tx_unique, tx_code = _codes(t_x[pos])
+        xp_unique, xp_code = _codes(x[pos])
         return _Prepared(
             x_unique=x_unique,
-            w_unique=np.bincount(inverse, weights=w, minlength=len(x_unique)).astype(np.float64),
-            x=x,
-            big_t=big_t,
-            w=w,
-            wx=w * x,
+            w_unique=np.bincount(x_code, weights=w, minlength=len(x_unique)).astype(np.float64),
+            t_unique=t_unique,
+            w_t=np.bincount(t_code, weights=w, minlength=len(t_unique)).astype(np.float64),
+            wx_t=np.bincount(t_code, weights=w * x, minlength=len(t_unique)).astype(np.float64),
+            t_code=t_code[pos],
+            tx_unique=tx_unique,
+            tx_code=tx_code,
+            xp_unique=xp_unique,
+            xp_code=xp_code,
             xp=x[pos],
-            txp=t_x[pos],
-            tp=big_t[pos],
             wp=w[pos],
         )
 
@@ -108,31 +135,38 @@ class BetaGeo(PurchaseModel[_Prepared]):
             + special.betaln(a, b + xu)
             - special.betaln(a, b)
         )
-        log_at = np.log(alpha + p.big_t)
-        ll = float(wu @ ll_x) - r * float(p.w @ log_at) - float(p.wx @ log_at)
-        # the x > 0 rows: logaddexp(0, d)
+        # −(r+x)·ln(α+T) over all rows, summed per distinct T
+        log_at_u = np.log(alpha + p.t_unique)
+        inv_at_u = 1.0 / (alpha + p.t_unique)
+        w_log_at = wdot(p.w_t, log_at_u)
+        ll = wdot(wu, ll_x) - r * w_log_at - wdot(p.wx_t, log_at_u)
+        # the x > 0 rows: + logaddexp(0, d)
+        log_atx_u = np.log(alpha + p.tx_unique)
+        inv_atx_u = 1.0 / (alpha + p.tx_unique)
+        inv_bx_u = 1.0 / (b + p.xp_unique - 1.0)
         rx = r + p.xp
-        log_at_p = np.log(alpha + p.tp)
-        log_atx = np.log(alpha + p.txp)
-        d = np.log(a) - np.log(b + p.xp - 1.0) + rx * (log_at_p - log_atx)
-        ll += float(p.wp @ np.logaddexp(0.0, d))
-        s = p.wp * special.expit(d)  # weight of the "dropped out after t_x" branch
+        log_ratio = log_at_u[p.t_code] - log_atx_u[p.tx_code]
+        d = np.log(a) + np.log(inv_bx_u)[p.xp_code] + rx * log_ratio
+        softplus, sigmoid = softplus_sigmoid(d)
+        ll += wdot(p.wp, softplus)
+        s = p.wp * sigmoid  # weight of the "dropped out after t_x" branch
         # gradient
         dig_ab = special.digamma(a + b)
         dig_abx = special.digamma(a + b + xu)
         g_r = (
-            float(wu @ (special.digamma(r + xu) - special.digamma(r) + np.log(alpha)))
-            - float(p.w @ log_at)
-            + float(s @ (log_at_p - log_atx))
+            wdot(wu, special.digamma(r + xu) - special.digamma(r) + np.log(alpha))
+            - w_log_at
+            + wdot(s, log_ratio)
         )
         g_alpha = (
             float(wu.sum()) * r / alpha
-            - float(p.w @ ((r + p.x) / (alpha + p.big_t)))
-            + float(s @ (rx * (1.0 / (alpha + p.tp) - 1.0 / (alpha + p.txp))))
+            - r * wdot(p.w_t, inv_at_u)
+            - wdot(p.wx_t, inv_at_u)
+            + wdot(s * rx, inv_at_u[p.t_code] - inv_atx_u[p.tx_code])
         )
-        g_a = float(wu @ (dig_ab - dig_abx)) + float(s.sum()) / a
-        g_b = float(wu @ (special.digamma(b + xu) - dig_abx - special.digamma(b) + dig_ab)) - float(
-            s @ (1.0 / (b + p.xp - 1.0))
+        g_a = wdot(wu, dig_ab - dig_abx) + float(s.sum()) / a
+        g_b = wdot(wu, special.digamma(b + xu) - dig_abx - special.digamma(b) + dig_ab) - wdot(
+            s, inv_bx_u[p.xp_code]
         )
         return ll, np.array([g_r, g_alpha, g_a, g_b])
 

@@ -26,6 +26,7 @@ from goodwill.models._arrays import (
     as_vector,
     check_weights,
     same_length,
+    wdot,
 )
 from goodwill.models._errors import ModelError, ModelInputError
 from goodwill.models.base import ParametricModel
@@ -35,12 +36,14 @@ __all__ = ["GammaGamma"]
 
 @dataclass(frozen=True)
 class _Prepared:
-    x: FloatArray
-    m: FloatArray
-    w: FloatArray
-    mx: FloatArray
-    const_x: FloatArray  # x·(ln m + ln x): multiplies p
-    log_m: FloatArray
+    x_unique: FloatArray  # distinct frequencies and their summed weights
+    w_unique: FloatArray
+    w: FloatArray  # per row
+    wx: FloatArray  # w · x
+    mx: FloatArray  # m · x
+    w_total: float
+    w_const: float  # Σ w·x·(ln m + ln x), the coefficient of p
+    w_log_m: float  # Σ w·ln m
 
 
 def _check(frequency: ArrayLike, monetary_value: ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -100,14 +103,18 @@ class GammaGamma(ParametricModel[_Prepared]):
         x, m = data.columns["frequency"], data.columns["monetary_value"]
         if np.any(x <= 0):
             raise ModelInputError("Gamma-Gamma's likelihood needs frequency > 0 on every row.")
+        w = data.weights
+        x_unique, inverse = np.unique(x, return_inverse=True)
         log_m = np.log(m)
         return _Prepared(
-            x=x,
-            m=m,
-            w=data.weights,
+            x_unique=x_unique,
+            w_unique=np.bincount(inverse, weights=w, minlength=len(x_unique)).astype(np.float64),
+            w=w,
+            wx=w * x,
             mx=m * x,
-            const_x=x * (log_m + np.log(x)),
-            log_m=log_m,
+            w_total=float(w.sum()),
+            w_const=wdot(w * x, log_m + np.log(x)),
+            w_log_m=wdot(w, log_m),
         )
 
     def _initial_points(self, data: FitData) -> list[FloatArray]:
@@ -125,22 +132,27 @@ class GammaGamma(ParametricModel[_Prepared]):
     ) -> tuple[float, FloatArray | None]:
         p, q, v = (float(val) for val in theta)
         d = prepared
-        px = p * d.x
+        # terms that depend on x only, summed over distinct frequencies
+        pxu = p * d.x_unique
+        dig_u = special.digamma(pxu + q)
+        ll_x = wdot(d.w_unique, special.gammaln(pxu + q) - special.gammaln(pxu))
+        # the one per-row term: ln(v + m·x)
         log_vmx = np.log(v + d.mx)
-        rows = (
-            special.gammaln(px + q)
-            - special.gammaln(px)
-            + p * d.const_x
-            - d.log_m
-            - (px + q) * log_vmx
+        inv_vmx = 1.0 / (v + d.mx)
+        wx_log, w_log = wdot(d.wx, log_vmx), wdot(d.w, log_vmx)
+        wx_inv, w_inv = wdot(d.wx, inv_vmx), wdot(d.w, inv_vmx)
+        ll = (
+            ll_x
+            + p * d.w_const
+            - d.w_log_m
+            - p * wx_log
+            - q * w_log
+            + d.w_total * (q * np.log(v) - special.gammaln(q))
         )
-        w_sum = float(d.w.sum())
-        ll = float(d.w @ rows) + w_sum * (q * np.log(v) - special.gammaln(q))
-        dig = special.digamma(px + q)
-        g_p = float(d.w @ (d.x * (dig - special.digamma(px) - log_vmx) + d.const_x))
-        g_q = float(d.w @ (dig - log_vmx)) + w_sum * (np.log(v) - special.digamma(q))
-        g_v = w_sum * q / v - float(d.w @ ((px + q) / (v + d.mx)))
-        return ll, np.array([g_p, g_q, g_v])
+        g_p = wdot(d.w_unique, d.x_unique * (dig_u - special.digamma(pxu))) - wx_log + d.w_const
+        g_q = wdot(d.w_unique, dig_u) - w_log + d.w_total * (np.log(v) - special.digamma(q))
+        g_v = d.w_total * q / v - p * wx_inv - q * w_inv
+        return float(ll), np.array([g_p, g_q, g_v])
 
     # ------------------------------------------------------------------ predictions
     def expected_spend(self, frequency: ArrayLike, monetary_value: ArrayLike) -> FloatArray:
