@@ -7,11 +7,34 @@ The CLI catches :class:`GoodwillError`, prints its message and exits with code 2
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from goodwill._typing import Lang
+
+if TYPE_CHECKING:
+    from goodwill.ingest.problems import Problem
+
 
 class GoodwillError(Exception):
-    """Base of every error goodwill raises on purpose; ``str(err)`` is the user message."""
+    """Base of every error goodwill raises on purpose.
+
+    The message is an English template with ``{name}`` placeholders and the values to
+    fill in, so that it can be shown in Dutch too: ``str(err)`` is English,
+    ``err.message("nl")`` Dutch (when the catalog has the template).
+    """
 
     exit_code: int = 2
+
+    def __init__(self, template: str, /, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "en") -> str:
+        """The message in ``lang``."""
+        from goodwill.i18n import gettext
+
+        return gettext(self.template, lang, **self.params)
 
 
 class StoreError(GoodwillError):
@@ -40,10 +63,18 @@ class ImportValidationError(GoodwillError, ValueError):
     ``problems`` holds every problem found (or the first ones, with ``total`` the count).
     """
 
-    def __init__(self, message: str, problems: object = None, total: int = 0) -> None:
-        super().__init__(message)
+    def __init__(self, problems: list[Problem], total: int) -> None:
         self.problems = problems
         self.total = total
+        super().__init__("{first} (and {more} more)" if total > 1 else "{first}")
+
+    def message(self, lang: Lang = "en") -> str:
+        from goodwill.i18n import gettext
+
+        first = self.problems[0].render(lang) if self.problems else ""
+        if self.total > 1:
+            return gettext("{first} (and {more} more)", lang, first=first, more=self.total - 1)
+        return first
 
 
 class UndoError(GoodwillError):

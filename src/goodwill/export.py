@@ -38,8 +38,8 @@ def _format_for(path: Path, format: ExportFormat | None) -> ExportFormat:
     if suffix == ".xlsx":
         return "xlsx"
     raise ExportError(
-        f"cannot tell the format of {path.name} from its extension; "
-        "use .csv, .parquet or .xlsx, or pass --format"
+        "cannot tell the format of {file} from its extension; use .csv, .parquet or .xlsx",
+        file=path.name,
     )
 
 
@@ -82,13 +82,16 @@ def export_table(
     """Write ``table`` to ``path``; returns the number of rows."""
     fmt = _format_for(path, format)
     if not path.parent.exists():
-        raise ExportError(f"the folder {path.parent} does not exist; create it first")
+        raise ExportError("the folder {folder} does not exist; create it first", folder=path.parent)
     row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     n = int(row[0]) if row else 0
     if fmt == "xlsx" and n + 1 > XLSX_MAX_ROWS:
         raise ExportError(
-            f"{table} has {n:,} rows, more than an XLSX sheet holds ({XLSX_MAX_ROWS - 1:,}); "
-            "export it as CSV or Parquet instead"
+            "{table} has {n} rows, more than an XLSX sheet holds ({limit}); "
+            "export it as CSV or Parquet instead",
+            table=table,
+            n=f"{n:,}",
+            limit=f"{XLSX_MAX_ROWS - 1:,}",
         )
     tmp = path.with_name(f".{path.name}.partial")
     try:

@@ -61,10 +61,8 @@ def _options(
     for item in mapping or []:
         if "=" not in item:
             raise GoodwillError(
-                _(
-                    "--map takes HEADER=COLUMN, for example --map 'Klant Nr=account_id'; got {v}",
-                    v=item,
-                )
+                "--map takes HEADER=COLUMN, for example --map 'Klant Nr=account_id'; got {v}",
+                v=item,
             )
         source, target = item.split("=", 1)
         pairs[source.strip()] = target.strip()
@@ -252,7 +250,7 @@ def export(
     """Export a table to CSV, Parquet or XLSX."""
     conv = (convention or lang()).lower()
     if conv not in ("nl", "en"):
-        raise GoodwillError(_("--convention must be nl or en, not {v}", v=conv))
+        raise GoodwillError("--convention must be nl or en, not {v}", v=conv)
     with Store.open(db, create=False) as store:
         n = store.export(table, to, convention=conv)  # type: ignore[arg-type]
     console.print(_("Wrote {n} rows to {path}.", n=f"{n:,}", path=str(to)))

@@ -13,8 +13,25 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from goodwill._typing import Lang
 from goodwill.errors import GoodwillError, ImportValidationError
-from goodwill.i18n import gettext, normalize_lang
+from goodwill.i18n import N_, gettext, normalize_lang
+from goodwill.ingest.problems import COLUMN_WORDS
 from goodwill.progress import ProgressCallback
+
+#: words used as table headers and statuses, marked for translation
+WORDS = (
+    N_("import"),
+    N_("table"),
+    N_("rows"),
+    N_("inserted"),
+    N_("updated"),
+    N_("unchanged"),
+    N_("read as"),
+    N_("when"),
+    N_("status"),
+    N_("done"),
+    N_("undone"),
+    N_("error"),
+)
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -23,7 +40,7 @@ _state: dict[str, Lang] = {}
 
 def set_lang(value: str | None) -> None:
     if value is not None and value.lower() not in ("nl", "en"):
-        raise GoodwillError(f"--lang must be nl or en, not {value!r}")
+        raise GoodwillError("--lang must be nl or en, not '{value}'", value=value)
     _state["lang"] = normalize_lang(value)
 
 
@@ -64,12 +81,12 @@ def fail(message: str) -> None:
 
 
 def show_error(exc: GoodwillError) -> None:
-    fail(str(exc))
+    fail(exc.message(lang()))
     if isinstance(exc, ImportValidationError) and isinstance(exc.problems, list):
         from rich.table import Table
 
         table = Table(title=_("{n} problems found", n=f"{exc.total:,}"), title_justify="left")
-        for header in ("file", "row", "column", "value", "problem"):
+        for header in COLUMN_WORDS:
             table.add_column(_(header))
         for p in exc.problems:
             table.add_row(p.file, str(p.row or ""), p.column, p.value or "", p.message(lang()))

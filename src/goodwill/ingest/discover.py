@@ -23,9 +23,11 @@ def table_for_stem(stem: str) -> str | None:
 def discover(folder: Path) -> list[tuple[str, Path]]:
     """``(table, file)`` for every data file in ``folder``; unknown data files are refused."""
     if not folder.exists():
-        raise InputFileError(f"the folder {folder} does not exist; check the path")
+        raise InputFileError("the folder {folder} does not exist; check the path", folder=folder)
     if not folder.is_dir():
-        raise InputFileError(f"{folder} is a file; use `goodwill import TABLE FILE` for one file")
+        raise InputFileError(
+            "{folder} is a file; use `goodwill import TABLE FILE` for one file", folder=folder
+        )
     found: list[tuple[str, Path]] = []
     unknown: list[str] = []
     for path in sorted(folder.iterdir()):
@@ -41,12 +43,15 @@ def discover(folder: Path) -> list[tuple[str, Path]]:
         found.append((name, path))
     if unknown:
         raise InputFileError(
-            f"{folder}: cannot tell which table {', '.join(unknown)} "
-            f"{'is' if len(unknown) == 1 else 'are'} for; name each file after its table "
-            f"({', '.join(TABLE_ORDER)}) or import it with `goodwill import TABLE FILE`"
+            "{folder}: cannot tell which table these files are for: {files}; name each file "
+            "after its table ({tables}) or import it with `goodwill import TABLE FILE`",
+            folder=folder,
+            files=", ".join(unknown),
+            tables=", ".join(TABLE_ORDER),
         )
     if not found:
         raise InputFileError(
-            f"{folder} holds no table files; expected files such as accounts.csv and orders.csv"
+            "{folder} holds no table files; expected files such as accounts.csv and orders.csv",
+            folder=folder,
         )
     return found

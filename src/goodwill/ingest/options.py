@@ -37,9 +37,14 @@ class ImportOptions:
 
         if self.separator not in (None, ",", ";", "\t", "|"):
             raise InputFileError(
-                f"separator {self.separator!r} is not supported; use ',', ';', '|' or a tab"
+                "separator '{value}' is not supported; use ',', ';', '|' or a tab",
+                value=self.separator,
             )
         if self.decimal not in (None, ",", "."):
-            raise InputFileError(f"decimal {self.decimal!r} is not supported; use ',' or '.'")
+            raise InputFileError(
+                "decimal mark '{value}' is not supported; use ',' or '.'", value=self.decimal
+            )
         if self.date_order not in ("dmy", "mdy"):
-            raise InputFileError(f"date order {self.date_order!r} is not supported; use dmy or mdy")
+            raise InputFileError(
+                "date order '{value}' is not supported; use dmy or mdy", value=self.date_order
+            )

@@ -31,8 +31,6 @@ BOOLEANS: dict[str, tuple[str, ...]] = {
 }
 
 _CLEAN_NUMBER = r"[\s\x{00A0}\x{202F}€$£]|EUR|eur"
-_COMMA_EVIDENCE = r"\d{1,3}(\.\d{3})+,\d*|\d{1,3}(\.\d{3}){2,}|\d*,\d{1,2}|\d*,\d{4,}|\d{4,},\d+"
-_POINT_EVIDENCE = r"\d{1,3}(,\d{3})+\.\d*|\d{1,3}(,\d{3}){2,}|\d*\.\d{1,2}|\d*\.\d{4,}|\d{4,}\.\d+"
 _VALID = {
     ",": r"[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?|[-+]?,\d+",
     ".": r"[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|[-+]?\.\d+",
@@ -55,24 +53,27 @@ def sql_str(value: str) -> str:
 
 
 def _trimmed(src: str) -> str:
-    return f"nullif(trim({src}, ' \t\r\n\u00a0'), '')"
+    return f"nullif(trim({src}), '')"
 
 
 def _signed(src: str) -> str:
     """Cleaned number text with a trailing minus or parentheses turned into a sign."""
-    c = f"regexp_replace({src}, '{_CLEAN_NUMBER}', '', 'g')"
+    c = f"replace(translate({src}, ' \u00a0\u202f€$£', ''), 'EUR', '')"
     return (
         f"(CASE WHEN {c} LIKE '%-' AND {c} NOT LIKE '-%' THEN '-' || rtrim({c}, '-') "
         f"WHEN {c} LIKE '(%)' THEN '-' || trim({c}, '()') ELSE {c} END)"
     )
 
 
-def _unsigned(src: str) -> str:
-    return f"ltrim({_signed(src)}, '-+')"
+_FAST = {",": r"-?\d+(,\d+)?", ".": r"-?\d+(\.\d+)?"}
 
 
 def number_sql(src: str, decimal: str, typed: bool) -> tuple[str, str]:
-    """(parsed DOUBLE expression, invalid condition) for the text column ``src``."""
+    """(parsed DOUBLE expression, invalid condition) for the text column ``src``.
+
+    Plain values (``-1234,5``) take a fast path; the rest are cleaned and checked
+    against the full pattern, so ``1.2.3`` is refused rather than read as 123.
+    """
     t = _trimmed(src)
     if typed:
         parsed = f"TRY_CAST({t} AS DOUBLE)"
@@ -80,10 +81,15 @@ def number_sql(src: str, decimal: str, typed: bool) -> tuple[str, str]:
     s = _signed(t)
     if decimal == ",":
         body = f"replace(replace({s}, '.', ''), ',', '.')"
+        fast = f"replace({t}, ',', '.')"
     else:
         body = f"replace({s}, ',', '')"
+        fast = t
     valid = f"regexp_full_match({s}, '{_VALID[decimal]}')"
-    parsed = f"(CASE WHEN {valid} THEN TRY_CAST({body} AS DOUBLE) END)"
+    parsed = (
+        f"(CASE WHEN regexp_full_match({t}, '{_FAST[decimal]}') THEN TRY_CAST({fast} AS DOUBLE) "
+        f"WHEN {valid} THEN TRY_CAST({body} AS DOUBLE) END)"
+    )
     return parsed, f"({t} IS NOT NULL AND {parsed} IS NULL)"
 
 
@@ -96,7 +102,10 @@ def date_sql(src: str, family: str | None, date_order: str) -> tuple[str, str, s
         base = f"{first}{sep}{second}{sep}%Y"
         fmts = [base + suffix for suffix in (" %H:%M:%S.%f", " %H:%M:%S", " %H:%M", "")]
         listed = ", ".join(sql_str(f) for f in fmts)
-        parsed = f"try_strptime(replace({t}, 'T', ' '), [{listed}])"
+        parsed = (
+            f"(CASE WHEN length({t}) <= 10 THEN try_strptime({t}, {sql_str(base)}) "
+            f"ELSE try_strptime(replace({t}, 'T', ' '), [{listed}]) END)"
+        )
     elif family == "yyyymmdd":
         parsed = f"try_strptime({t}, '%Y%m%d')"
     elif family == "excel serial":
@@ -105,7 +114,10 @@ def date_sql(src: str, family: str | None, date_order: str) -> tuple[str, str, s
             f"TRY_CAST({t} AS DOUBLE) * 86400000000) AS BIGINT)))"
         )
     else:  # ISO, or unknown: let the ISO reader reject what it cannot read
-        parsed = f"TRY_CAST(replace({t}, 'T', ' ') AS TIMESTAMP)"
+        parsed = (
+            f"(CASE WHEN length({t}) <= 10 THEN TRY_CAST(TRY_CAST({t} AS DATE) AS TIMESTAMP) "
+            f"ELSE TRY_CAST(replace({t}, 'T', ' ') AS TIMESTAMP) END)"
+        )
     in_range = f"year({parsed}) BETWEEN 1900 AND 2199"
     ok = f"(CASE WHEN {in_range} THEN {parsed} END)"
     return (
@@ -157,12 +169,82 @@ class ColumnPlan:
         return f"{expr} AS {quote_ident(self.column.name)}"
 
 
-def _number_evidence(src: str) -> tuple[str, str]:
-    u = _unsigned(_trimmed(src))
+def _number_evidence(src: str) -> str:
+    """1 where the value can only be read with a decimal comma, 2 with a point, else 0.
+
+    Cheap string functions only (this runs on every value); signs and currency symbols
+    are not stripped first, so ``12,50-`` says nothing.
+    ``1.234,5`` and ``12,5`` say comma; ``1,234.5``, ``12.5`` and ``1,234,567`` say point;
+    ``1,234`` and ``1.234`` say nothing.
+    """
+    u = src
+    after_c = f"(strpos(reverse({u}), ',') - 1)"
+    after_p = f"(strpos(reverse({u}), '.') - 1)"
+    n_c = f"(length({u}) - length(replace({u}, ',', '')))"
+    n_p = f"(length({u}) - length(replace({u}, '.', '')))"
     return (
-        f"count_if(regexp_full_match({u}, '{_COMMA_EVIDENCE}'))",
-        f"count_if(regexp_full_match({u}, '{_POINT_EVIDENCE}'))",
+        f"(CASE WHEN {u} IS NULL THEN 0 "
+        f"WHEN contains({u}, ',') AND contains({u}, '.') "
+        f"THEN CASE WHEN {after_c} < {after_p} THEN 1 ELSE 2 END "
+        f"WHEN contains({u}, ',') THEN CASE WHEN {after_c} <> 3 THEN 1 WHEN {n_c} > 1 THEN 2 "
+        f"WHEN strpos({u}, ',') > 4 THEN 1 ELSE 0 END "
+        f"WHEN contains({u}, '.') THEN CASE WHEN {after_p} <> 3 THEN 2 WHEN {n_p} > 1 THEN 1 "
+        f"WHEN strpos({u}, '.') > 4 THEN 2 ELSE 0 END "
+        "ELSE 0 END)"
     )
+
+
+def _number_conventions(
+    con: duckdb.DuckDBPyConnection, raw_name: str, plans: list[ColumnPlan]
+) -> dict[int, tuple[object, ...]]:
+    """Per number column: comma count, point count, and the first example of each."""
+    if not plans:
+        return {}
+    inner = ", ".join(
+        f"{_trimmed(p.source or '')} AS v{k}, {_number_evidence(p.source or '')} AS e{k}"
+        for k, p in enumerate(plans)
+    )
+    aggs = []
+    for k in range(len(plans)):
+        aggs += [
+            f"count_if(e{k} = 1)",
+            f"count_if(e{k} = 2)",
+            f"arg_min(v{k}, _row) FILTER (WHERE e{k} = 1)",
+            f"min(_row) FILTER (WHERE e{k} = 1)",
+            f"arg_min(v{k}, _row) FILTER (WHERE e{k} = 2)",
+            f"min(_row) FILTER (WHERE e{k} = 2)",
+        ]
+    row = con.execute(f"SELECT {', '.join(aggs)} FROM (SELECT _row, {inner} FROM {raw_name})")
+    values = row.fetchone() or ()
+    return {id(p): tuple(values[6 * k : 6 * k + 6]) for k, p in enumerate(plans)}
+
+
+def _date_shapes(
+    con: duckdb.DuckDBPyConnection, raw_name: str, plan: ColumnPlan
+) -> tuple[object, ...]:
+    """Per date format: count, first example and its row; then the first values that prove
+    day-first and month-first order. Computed over distinct values (few, for dates)."""
+    aggs = []
+    for pattern in DATE_FAMILIES.values():
+        aggs += [
+            f"count_if(regexp_full_match(v, '{pattern}'))",
+            f"arg_min(v, r) FILTER (WHERE regexp_full_match(v, '{pattern}'))",
+            f"min(r) FILTER (WHERE regexp_full_match(v, '{pattern}'))",
+        ]
+    first = "TRY_CAST(regexp_extract(v, '^(\\d{1,2})[-/.]', 1) AS INTEGER)"
+    second = "TRY_CAST(regexp_extract(v, '^\\d{1,2}[-/.](\\d{1,2})[-/.]', 1) AS INTEGER)"
+    aggs += [
+        f"arg_min(v, r) FILTER (WHERE {first} > 12)",
+        f"min(r) FILTER (WHERE {first} > 12)",
+        f"arg_min(v, r) FILTER (WHERE {second} > 12)",
+        f"min(r) FILTER (WHERE {second} > 12)",
+    ]
+    t = _trimmed(plan.source or "")
+    sql = (
+        f"SELECT {', '.join(aggs)} FROM (SELECT {t} AS v, min(_row) AS r FROM {raw_name} "
+        f"WHERE {t} IS NOT NULL GROUP BY 1)"
+    )
+    return tuple(con.execute(sql).fetchone() or ())
 
 
 def detect(
@@ -175,50 +257,17 @@ def detect(
     typed: bool,
     date_order: str,
 ) -> None:
-    """Fill in each number and date column's convention by scanning all its values once."""
-    aggregates: list[str] = []
-    slots: list[tuple[ColumnPlan, str, int]] = []
-    for plan in plans:
-        if plan.source is None or typed:
-            continue
-        kind = plan.column.type
-        t = _trimmed(plan.source)
-        if kind in ("money", "number", "integer") and decimal_forced is None:
-            comma, point = _number_evidence(plan.source)
-            aggregates += [
-                comma,
-                point,
-                f"arg_min({t}, _row) FILTER (WHERE regexp_full_match({_unsigned(t)}, "
-                f"'{_COMMA_EVIDENCE}'))",
-                f"min(_row) FILTER (WHERE regexp_full_match({_unsigned(t)}, '{_COMMA_EVIDENCE}'))",
-                f"arg_min({t}, _row) FILTER (WHERE regexp_full_match({_unsigned(t)}, "
-                f"'{_POINT_EVIDENCE}'))",
-                f"min(_row) FILTER (WHERE regexp_full_match({_unsigned(t)}, '{_POINT_EVIDENCE}'))",
-            ]
-            slots.append((plan, "number", len(aggregates) - 6))
-        elif kind == "timestamp":
-            start = len(aggregates)
-            for pattern in DATE_FAMILIES.values():
-                aggregates += [
-                    f"count_if(regexp_full_match({t}, '{pattern}'))",
-                    f"arg_min({t}, _row) FILTER (WHERE regexp_full_match({t}, '{pattern}'))",
-                    f"min(_row) FILTER (WHERE regexp_full_match({t}, '{pattern}'))",
-                ]
-            first = f"TRY_CAST(regexp_extract({t}, '^(\\d{{1,2}})[-/.]', 1) AS INTEGER)"
-            second = (
-                f"TRY_CAST(regexp_extract({t}, '^\\d{{1,2}}[-/.](\\d{{1,2}})[-/.]', 1) AS INTEGER)"
-            )
-            aggregates += [
-                f"arg_min({t}, _row) FILTER (WHERE {first} > 12)",
-                f"min(_row) FILTER (WHERE {first} > 12)",
-                f"arg_min({t}, _row) FILTER (WHERE {second} > 12)",
-                f"min(_row) FILTER (WHERE {second} > 12)",
-            ]
-            slots.append((plan, "date", start))
-    values: tuple[object, ...] = ()
-    if aggregates:
-        row = con.execute(f"SELECT {', '.join(aggregates)} FROM {raw_name}").fetchone()
-        values = tuple(row) if row else ()
+    """Fill in each column's parse expression, detecting number and date conventions over
+    all values of the column."""
+    numeric = [
+        p
+        for p in plans
+        if p.source is not None
+        and p.column.type in ("money", "number", "integer")
+        and not typed
+        and decimal_forced is None
+    ]
+    evidence = _number_conventions(con, raw_name, numeric)
     for plan in plans:
         kind = plan.column.type
         if plan.source is None:
@@ -226,20 +275,18 @@ def detect(
             continue
         if kind in ("money", "number", "integer"):
             decimal = decimal_forced or decimal_default
-            slot = next((s for s in slots if s[0] is plan), None)
-            if slot is not None:
-                i = slot[2]
-                n_comma, n_point = _int(values[i]), _int(values[i + 1])
-                if n_comma and n_point:
+            if id(plan) in evidence:
+                n_comma, n_point, ex_c, row_c, ex_p, row_p = evidence[id(plan)]
+                if _int(n_comma) and _int(n_point):
                     plan.column_problem = Problem(
                         file,
-                        _int(values[i + 5]),
+                        _int(row_p),
                         plan.column.name,
-                        str(values[i + 4]),
+                        str(ex_p),
                         "mixed_decimals",
-                        f"'{values[i + 2]}' (row {values[i + 3]})",
+                        f"'{ex_c}' (row {row_c})",
                     )
-                decimal = "," if n_comma else "." if n_point else decimal
+                decimal = "," if _int(n_comma) else "." if _int(n_point) else decimal
             parsed, invalid = number_sql(plan.source, decimal, typed)
             plan.convention = "" if typed else f"decimal {decimal}"
             if kind == "integer":
@@ -253,9 +300,8 @@ def detect(
                 plan.parsed, plan.invalid, plan.invalid_code = parsed, invalid, "not_number"
         elif kind == "timestamp":
             family = "yyyy-mm-dd" if typed else None
-            slot = next((s for s in slots if s[0] is plan), None)
-            if slot is not None:
-                family = _date_family(file, plan, values, slot[2], date_order)
+            if not typed:
+                family = _date_family(file, plan, _date_shapes(con, raw_name, plan), 0, date_order)
             plan.convention = family or ""
             parsed, invalid, out_of_range = date_sql(plan.source, family, date_order)
             plan.parsed, plan.invalid, plan.invalid_code = parsed, invalid, "not_date"
@@ -290,6 +336,7 @@ def _date_family(
             present.append((name, str(example), int(str(row))))
     if not present:
         return None
+    present.sort(key=lambda item: item[2])
     if len(present) > 1:
         detail = ", ".join(f"{n} '{ex}' (row {r})" for n, ex, r in present)
         name, example, row = present[1]

@@ -70,12 +70,19 @@ def import_files(
     for name, _ in files:
         if name not in TABLES:
             raise InputFileError(
-                f"unknown table {name!r}; the tables are: {', '.join(TABLE_ORDER)}"
+                "unknown table '{name}'; the tables are: {tables}",
+                name=name,
+                tables=", ".join(TABLE_ORDER),
             )
     seen: dict[str, Path] = {}
     for name, path in files:
         if name in seen:
-            raise InputFileError(f"two files for table {name}: {seen[name].name} and {path.name}")
+            raise InputFileError(
+                "two files for table {name}: {first} and {second}",
+                name=name,
+                first=seen[name].name,
+                second=path.name,
+            )
         seen[name] = path
     ordered = sorted(files, key=lambda f: TABLE_ORDER.index(f[0]))  # type: ignore[arg-type]
     con.execute(PROBLEMS_DDL.format(name=PROBLEMS))
@@ -155,10 +162,7 @@ def _raise_if_problems(
         return
     if errors_path is not None:
         write_problems(fetch_problems(con, PROBLEMS), errors_path, lang)
-    shown = fetch_problems(con, PROBLEMS, SHOWN_PROBLEMS)
-    first = shown[0].render(lang)
-    more = f" (and {total - 1} more)" if total > 1 else ""
-    raise ImportValidationError(f"{first}{more}", problems=shown, total=total)
+    raise ImportValidationError(fetch_problems(con, PROBLEMS, SHOWN_PROBLEMS), total)
 
 
 def _next_id(con: duckdb.DuckDBPyConnection) -> int:

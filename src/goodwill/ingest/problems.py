@@ -69,6 +69,10 @@ TEMPLATES: dict[str, str] = {
 }
 
 
+#: the columns of a problem list, in every rendering (CLI table, CSV file)
+COLUMN_WORDS = (N_("file"), N_("row"), N_("column"), N_("value"), N_("problem"))
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in one cell (or row, or file) of an input file."""
@@ -118,7 +122,7 @@ def write_problems(problems: Iterable[Problem], path: Path, lang: Lang = "en") -
     n = 0
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow([gettext(h, lang) for h in ("file", "row", "column", "value", "problem")])
+        writer.writerow([gettext(h, lang) for h in COLUMN_WORDS])
         for p in problems:
             writer.writerow([p.file, p.row, p.column, p.value or "", p.message(lang)])
             n += 1

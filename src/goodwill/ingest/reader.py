@@ -67,12 +67,15 @@ def _sniff_format(path: Path, head: bytes) -> FileFormat:
         return "xlsx"
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
-        raise InputFileError(f"{path.name} is named .parquet but is not a Parquet file")
+        raise InputFileError("{file} is named .parquet but is not a Parquet file", file=path.name)
     if suffix in (".xlsx", ".xlsm"):
-        raise InputFileError(f"{path.name} is named {suffix} but is not an Excel workbook")
+        raise InputFileError(
+            "{file} is named {suffix} but is not an Excel workbook", file=path.name, suffix=suffix
+        )
     if suffix == ".xls":
         raise InputFileError(
-            f"{path.name} is an old Excel 97-2003 file; save it as .xlsx or CSV and import that"
+            "{file} is an old Excel 97-2003 file; save it as .xlsx or CSV and import that",
+            file=path.name,
         )
     return "csv"
 
@@ -130,8 +133,11 @@ def _transcode(path: Path, encoding: str, target: Path) -> None:
             dst.write(decoder.decode(b"", final=True).encode("utf-8"))
     except UnicodeDecodeError as exc:
         raise InputFileError(
-            f"{path.name} cannot be decoded as {encoding} (byte {exc.start}); "
-            "save it as UTF-8 or pass --encoding"
+            "{file} cannot be decoded as {encoding} (byte {byte}); "
+            "save it as UTF-8 or pass --encoding",
+            file=path.name,
+            encoding=encoding,
+            byte=exc.start,
         ) from exc
 
 
@@ -157,7 +163,7 @@ def _detect_separator(header: str) -> str:
 
 def _check_headers_present(path: Path, headers: list[str]) -> None:
     if not any(h.strip() for h in headers):
-        raise InputFileError(f"{path.name} has no header row (its first line is empty)")
+        raise InputFileError("{file} has no header row (its first line is empty)", file=path.name)
 
 
 def read_csv(
@@ -174,8 +180,10 @@ def read_csv(
     if encoding is None and b"\x00" in head:
         pos = head.index(b"\x00")
         raise InputFileError(
-            f"{path.name} looks like a binary file, not CSV text (a zero byte at byte {pos}); "
-            "export the table as CSV, XLSX or Parquet"
+            "{file} looks like a binary file, not CSV text (a zero byte at byte {byte}); "
+            "export the table as CSV, XLSX or Parquet",
+            file=path.name,
+            byte=pos,
         )
     content_hash, encoding = _scan_bytes(path, encoding)
     text_path = path
@@ -193,7 +201,7 @@ def read_csv(
             fh.readline()
             first = fh.readline(1 << 20).rstrip("\r\n")
     if not first.strip():
-        raise InputFileError(f"{path.name} has no header row (its first line is empty)")
+        raise InputFileError("{file} has no header row (its first line is empty)", file=path.name)
     sep = sep or _detect_separator(first)
     headers = next(csv.reader(io.StringIO(first), delimiter=sep, quotechar='"'))
     _check_headers_present(path, headers)
@@ -211,7 +219,9 @@ def read_csv(
             [str(text_path), sep],
         )
     except duckdb.Error as exc:
-        raise InputFileError(f"{path.name} cannot be read as CSV: {_first_sentence(exc)}") from exc
+        raise InputFileError(
+            "{file} cannot be read as CSV: {reason}", file=path.name, reason=_first_sentence(exc)
+        ) from exc
     problems = _reject_problems(con, path.name, rejects, len(headers))
     if problems:
         _renumber(con, name, rejects)
@@ -311,17 +321,22 @@ def read_xlsx(
         sheet_name = options.sheet or book.sheet_names[0]
         if sheet_name not in book.sheet_names:
             raise InputFileError(
-                f"{path.name} has no sheet {sheet_name!r} (sheets: {', '.join(book.sheet_names)})"
+                "{file} has no sheet '{sheet}' (sheets: {sheets})",
+                file=path.name,
+                sheet=sheet_name,
+                sheets=", ".join(book.sheet_names),
             )
         rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
     except InputFileError:
         raise
     except Exception as exc:  # calamine raises its own error types
-        raise InputFileError(f"{path.name} cannot be read as XLSX: {_first_sentence(exc)}") from exc
+        raise InputFileError(
+            "{file} cannot be read as XLSX: {reason}", file=path.name, reason=_first_sentence(exc)
+        ) from exc
     while rows and all(v in (None, "") for v in rows[-1]):
         rows.pop()
     if not rows:
-        raise InputFileError(f"{path.name}: sheet {sheet_name!r} is empty")
+        raise InputFileError("{file}: sheet '{sheet}' is empty", file=path.name, sheet=sheet_name)
     headers = [str(_cell_text(v) or "") for v in rows[0]]
     _check_headers_present(path, headers)
     while headers and not headers[-1]:
@@ -375,7 +390,9 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawTa
         )
     except duckdb.Error as exc:
         raise InputFileError(
-            f"{path.name} cannot be read as Parquet: {_first_sentence(exc)}"
+            "{file} cannot be read as Parquet: {reason}",
+            file=path.name,
+            reason=_first_sentence(exc),
         ) from exc
     return RawTable(
         file=path,
@@ -400,11 +417,13 @@ def read_any(
 ) -> RawTable:
     """Load ``path`` into the temporary table ``name``; refuse what cannot be read."""
     if not path.exists():
-        raise InputFileError(f"{path} does not exist; check the path and try again")
+        raise InputFileError("{path} does not exist; check the path and try again", path=path)
     if path.is_dir():
-        raise InputFileError(f"{path} is a folder; give a file (or use import-dir for a folder)")
+        raise InputFileError(
+            "{path} is a folder; give a file (or use import-dir for a folder)", path=path
+        )
     if path.stat().st_size == 0:
-        raise InputFileError(f"{path.name} is empty (0 bytes); export the table again")
+        raise InputFileError("{file} is empty (0 bytes); export the table again", file=path.name)
     with path.open("rb") as fh:
         head = fh.read(8)
     fmt = _sniff_format(path, head)
@@ -415,5 +434,7 @@ def read_any(
     else:
         raw = read_csv(con, path, name, options, workdir)
     if raw.rows == 0 and not raw.problems:
-        raise InputFileError(f"{path.name} has a header but no rows; there is nothing to import")
+        raise InputFileError(
+            "{file} has a header but no rows; there is nothing to import", file=path.name
+        )
     return raw

@@ -34,18 +34,19 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int) -> UndoReport:
         f"SELECT table_name, status FROM {IMPORTS_TABLE} WHERE import_id = ?", [import_id]
     ).fetchone()
     if row is None:
-        raise UndoError(f"there is no import #{import_id}; `goodwill imports` lists them")
+        raise UndoError("there is no import #{id}; `goodwill imports` lists them", id=import_id)
     table_name, status = str(row[0]), str(row[1])
     if status == "undone":
-        raise UndoError(f"import #{import_id} was undone already")
+        raise UndoError("import #{id} was undone already", id=import_id)
     con.execute("BEGIN TRANSACTION")
     try:
         removed, restored = upsert.undo(con, TABLES[table_name], import_id)
         dangling = _dangling(con)
         if dangling:
             raise UndoError(
-                f"import #{import_id} cannot be undone: {'; '.join(dangling)}; "
-                "undo that import first"
+                "import #{id} cannot be undone: {reasons}; undo that import first",
+                id=import_id,
+                reasons="; ".join(dangling),
             )
         con.execute(
             f"UPDATE {IMPORTS_TABLE} SET status = 'undone', undone_at = current_localtimestamp() "

@@ -77,8 +77,10 @@ def undo(con: duckdb.DuckDBPyConnection, table: Table, import_id: int) -> tuple[
     if later:
         ids = ", ".join(f"#{r[0]}" for r in later)
         raise UndoError(
-            f"import #{import_id} cannot be undone: later imports ({ids}) changed rows it wrote; "
-            "undo those first"
+            "import #{id} cannot be undone: later imports ({ids}) changed rows it wrote; "
+            "undo those first",
+            id=import_id,
+            ids=ids,
         )
     removed = _one(con, f"SELECT count(*) FROM {name} WHERE {ROW_IMPORT_COLUMN} = ?", [import_id])
     con.execute(

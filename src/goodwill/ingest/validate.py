@@ -53,33 +53,55 @@ def stage(
                 [p.file, p.row, p.column, p.value, p.code, p.detail],
             )
     checked = [p for p in plans if p.invalid and p.column_problem is None]
-    bad_terms = [p.invalid for p in checked if p.invalid] + [
-        p.range_invalid for p in checked if p.range_invalid
-    ]
-    bad = " OR ".join(f"coalesce({t}, false)" for t in bad_terms) or "false"
     selects = ", ".join(p.select_sql() for p in plans)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {stage_name} AS "
-        f"SELECT _row, {selects}, ({bad}) AS _bad FROM {raw.name}"
+        f"CREATE OR REPLACE TEMP TABLE {stage_name} AS SELECT _row, {selects} FROM {raw.name}"
     )
-    n_bad = con.execute(f"SELECT count(*) FROM {stage_name} WHERE _bad").fetchone()
-    if n_bad and n_bad[0]:
-        bad_rows = f"(SELECT _row FROM {stage_name} WHERE _bad)"
-        for plan in checked:
-            assert plan.source is not None and plan.invalid is not None
-            name = sql_str(plan.column.name)
-            cell = f"trim({plan.source})"
-            base = f"FROM {raw.name} WHERE _row IN {bad_rows}"
-            con.execute(
-                insert + f"SELECT {file}, _row, {name}, {cell}, {sql_str(plan.invalid_code)}, "
-                f"{sql_str(plan.detail)} {base} AND {plan.invalid}"
+    # Rows with a cell that did not parse: a non-empty text cell whose typed value is empty.
+    # Raw and stage hold the same rows in the same order, so a positional join is exact
+    # (checked by comparing _row). Columns with a default re-run their own check.
+    terms = []
+    for plan in checked:
+        if plan.column.default is None:
+            terms.append(
+                f"(s.{quote_ident(plan.column.name)} IS NULL AND trim(r.{plan.source}) <> '')"
             )
-            if plan.range_invalid:
-                con.execute(
-                    insert + f"SELECT {file}, _row, {name}, {cell}, 'date_range', '' "
-                    f"{base} AND {plan.range_invalid}"
-                )
+        else:
+            terms.append(f"coalesce({plan.invalid}, false)")
+    if terms:
+        row = con.execute(
+            f"SELECT count_if({' OR '.join(terms)}), count_if(r._row <> s._row) "
+            f"FROM {raw.name} r POSITIONAL JOIN {stage_name} s"
+        ).fetchone()
+        if row and row[1]:
+            raise RuntimeError("staged rows are out of order")  # pragma: no cover - guard
+        if row and row[0]:
+            _record_parse_problems(con, raw, checked, file, insert)
     return plans
+
+
+def _record_parse_problems(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawTable,
+    checked: list[ColumnPlan],
+    file: str,
+    insert: str,
+) -> None:
+    """One problem per unparseable cell (only rows with such a cell are looked at)."""
+    for plan in checked:
+        assert plan.source is not None and plan.invalid is not None
+        name = sql_str(plan.column.name)
+        cell = f"trim({plan.source})"
+        base = f"FROM {raw.name} WHERE {plan.invalid}"
+        con.execute(
+            insert + f"SELECT {file}, _row, {name}, {cell}, {sql_str(plan.invalid_code)}, "
+            f"{sql_str(plan.detail)} {base}"
+        )
+        if plan.range_invalid:
+            con.execute(
+                insert + f"SELECT {file}, _row, {name}, {cell}, 'date_range', '' "
+                f"FROM {raw.name} WHERE {plan.range_invalid}"
+            )
 
 
 def check_rows(
@@ -114,14 +136,17 @@ def check_rows(
                 f"'negative', '' FROM {stage_name} WHERE {q} < 0"
             )
     key = quote_ident(table.key)
+    dup_keys = (
+        f"(SELECT {key} FROM {stage_name} WHERE {key} IS NOT NULL "
+        f"GROUP BY {key} HAVING count(*) > 1)"
+    )
     con.execute(
         insert
         + f"""SELECT {f}, _row, {sql_str(table.key)}, {key}, 'duplicate_key',
                CAST(first_row AS VARCHAR)
-        FROM (SELECT _row, {key}, min(_row) OVER (PARTITION BY {key}) AS first_row,
-                     count(*) OVER (PARTITION BY {key}) AS n
-              FROM {stage_name} WHERE {key} IS NOT NULL)
-        WHERE n > 1 AND _row <> first_row"""
+        FROM (SELECT _row, {key}, min(_row) OVER (PARTITION BY {key}) AS first_row
+              FROM {stage_name} SEMI JOIN {dup_keys} d USING ({key}))
+        WHERE _row <> first_row"""
     )
     for earlier, later in table.date_order:
         if earlier in present and later in present:

@@ -51,23 +51,31 @@ def _connect(path: Path, memory_limit: str, threads: int | None) -> duckdb.DuckD
         if lock:
             who = _describe_process(int(lock.group(2)), lock.group(1))
             raise StoreLockedError(
-                f"the store {path} is in use by {who}. Stop that process and try again; "
-                "while `goodwill serve` runs, import and score through its web pages."
+                "the store {path} is in use by {who}. Stop that process and try again; "
+                "while `goodwill serve` runs, import and score through its web pages.",
+                path=path,
+                who=who,
             ) from exc
         if "not a valid DuckDB database" in text or "Magic" in text or "magic" in text:
             raise NotAStoreError(
-                f"{path} is not a goodwill store (it is not a DuckDB database at all); "
-                "choose another --db path"
+                "{path} is not a goodwill store (it is not a DuckDB database); "
+                "choose another --db path",
+                path=path,
             ) from exc
-        raise StoreError(f"the store {path} cannot be opened: {text.splitlines()[0]}") from exc
+        raise StoreError(
+            "the store {path} cannot be opened: {reason}", path=path, reason=text.splitlines()[0]
+        ) from exc
     except duckdb.Error as exc:
         text = str(exc).splitlines()[0]
         if "not a valid DuckDB database" in text or "serialization" in text.lower():
             raise NotAStoreError(
-                f"{path} is not a goodwill store (it is not a DuckDB database); "
-                "choose another --db path"
+                "{path} is not a goodwill store (it is not a DuckDB database); "
+                "choose another --db path",
+                path=path,
             ) from exc
-        raise StoreError(f"the store {path} cannot be opened: {text}") from exc
+        raise StoreError(
+            "the store {path} cannot be opened: {reason}", path=path, reason=text
+        ) from exc
     con.execute("SET enable_progress_bar = false")
     return con
 
@@ -105,18 +113,20 @@ class Store:
         path = Path(path).expanduser()
         if path.is_dir():
             raise StoreError(
-                f"{path} is a folder; give the path of a store file, e.g. {path}/goodwill.duckdb"
+                "{path} is a folder; give the path of a store file, e.g. {path}/goodwill.duckdb",
+                path=path,
             )
         if not path.parent.exists():
             raise StoreError(
-                f"the folder {path.parent} does not exist; "
-                "create it first or choose another --db path"
+                "the folder {folder} does not exist; create it first or choose another --db path",
+                folder=path.parent,
             )
         is_new = not path.exists() or path.stat().st_size == 0
         if is_new and not create:
             raise StoreError(
-                f"there is no store at {path}; create one by importing data "
-                "(goodwill import TABLE FILE --db PATH) or run goodwill demo"
+                "there is no store at {path}; create one by importing data "
+                "(goodwill import TABLE FILE --db PATH) or run goodwill demo",
+                path=path,
             )
         if is_new and path.exists():
             path.unlink()  # an empty file is no database; DuckDB would refuse it
@@ -152,17 +162,21 @@ class Store:
             meta = dict(con.execute(f"SELECT key, value FROM {META_TABLE}").fetchall())
         if meta.get("format") != STORE_FORMAT:
             raise NotAStoreError(
-                f"{path} is a DuckDB database but not a goodwill store; "
-                "choose another --db path (goodwill creates a new store where no file exists)"
+                "{path} is a DuckDB database but not a goodwill store; "
+                "choose another --db path (goodwill creates a new store where no file exists)",
+                path=path,
             )
         version = int(meta.get("schema_version", "0"))
         if version > migrations.SCHEMA_VERSION:
             from goodwill import __version__
 
             raise StoreVersionError(
-                f"{path} was written by a newer goodwill (store version {version}; this is "
-                f"goodwill {__version__}, which reads up to version {migrations.SCHEMA_VERSION}); "
-                "upgrade goodwill to open it"
+                "{path} was written by a newer goodwill (store version {version}; this is "
+                "goodwill {ours}, which reads up to version {known}); upgrade goodwill to open it",
+                path=path,
+                version=version,
+                ours=__version__,
+                known=migrations.SCHEMA_VERSION,
             )
         steps = migrations.pending(version)
         if steps:
@@ -222,7 +236,11 @@ class Store:
     @staticmethod
     def _check_table(name: str) -> None:
         if name not in TABLES:
-            raise StoreError(f"unknown table {name!r}; the tables are: {', '.join(TABLE_ORDER)}")
+            raise StoreError(
+                "unknown table '{name}'; the tables are: {tables}",
+                name=name,
+                tables=", ".join(TABLE_ORDER),
+            )
 
     # -- writing -------------------------------------------------------------------------
     def import_file(
