@@ -6,7 +6,13 @@ from __future__ import annotations
 import numpy as np
 
 from goodwill.simulate import catalog
-from goodwill.simulate.context import DAY_SECONDS, StepContext, season_factor
+from goodwill.simulate.context import (
+    DAY_SECONDS,
+    StepContext,
+    office_time,
+    season_factor,
+    workday,
+)
 from goodwill.simulate.log import NA_INT
 from goodwill.simulate.population import SUPPLIER
 from goodwill.simulate.trade import COMPLAINT_W, SEVERITY_W, UNIT_PRICE
@@ -36,7 +42,8 @@ def purchase_orders(ctx: StepContext) -> None:
     rank = st.orders_done[acc] + (np.arange(n) - group_start)
     np.add.at(st.orders_done, acc, 1)
     new_supplier = pop.created_day[acc] >= ctx.start_day
-    is_test = new_supplier & (rank < 2)
+    # new suppliers are tried with two small test orders; now and then an existing one too
+    is_test = (new_supplier & (rank < 2)) | (rng.random(n) < 0.01)
     target = pop.spend_mean[acc] * 4.0 * rng.gamma(1.5, 1 / 1.5, n)
     target = np.where(is_test, target * 0.1, target)
     category = ctx.pick(pop.category_cum, acc)
@@ -47,8 +54,8 @@ def purchase_orders(ctx: StepContext) -> None:
     slow = np.where(pop.neglects_small[acc] & small, cfg.neglect_small_factor, 1.0)
     ts = ctx.seconds(day, 8.0, 17.0)
     hours = np.exp(rng.normal(np.log(6.0), 0.8, n)) * slow
-    confirmed = ts + np.round(hours * 3600).astype(np.int64)
-    promised = day + rng.integers(3, 16, n)
+    confirmed = office_time(ts + np.round(hours * 3600).astype(np.int64))
+    promised = workday(day + rng.integers(3, 16, n))
     unrel = pop.unreliable[acc]
     late = np.where(
         unrel,
@@ -56,7 +63,9 @@ def purchase_orders(ctx: StepContext) -> None:
         np.where(rng.random(n) < 0.15, rng.integers(1, 3, n), 0),
     )
     late = late + np.where(pop.neglects_small[acc] & small, rng.poisson(0.6 * slow), 0)
-    delivered = np.maximum(promised + late - (rng.random(n) < 0.1), confirmed // DAY_SECONDS + 1)
+    delivered = workday(
+        np.maximum(promised + late - (rng.random(n) < 0.1), confirmed // DAY_SECONDS + 1)
+    )
     short_p = 0.03 + np.where(unrel, 0.17 * cfg.unreliable_late_days / 4.0, 0.0)
     short = rng.random(n) < short_p
     delivered_qty = np.where(short, np.floor(quantity * rng.uniform(0.5, 0.95, n)), quantity)
@@ -87,14 +96,18 @@ def purchase_orders(ctx: StepContext) -> None:
     c_acc, c_seq, c_day = acc[hit], seq[hit], delivered[hit]
     m = c_acc.size
     if m:
-        opened = (c_day + rng.integers(0, 3, m)) * DAY_SECONDS + rng.integers(480, 1020, m) * 60
+        opened_day = workday(c_day + rng.integers(0, 3, m))
+        opened = opened_day * DAY_SECONDS + rng.integers(480, 1020, m) * 60
         c_slow = slow[hit]
         reply = np.exp(rng.normal(np.log(8.0), 0.9, m)) * c_slow
-        first = opened + np.round(reply * 3600).astype(np.int64)
+        first = office_time(opened + np.round(reply * 3600).astype(np.int64))
         severity = ctx.pick_fixed(SEVERITY_W, m)
-        resolved = first + np.round(
-            np.exp(rng.normal(np.log(3.0 + 2.0 * severity), 0.7, m)) * c_slow * DAY_SECONDS
-        ).astype(np.int64)
+        resolved = office_time(
+            first
+            + np.round(
+                np.exp(rng.normal(np.log(3.0 + 2.0 * severity), 0.7, m)) * c_slow * DAY_SECONDS
+            ).astype(np.int64)
+        )
         ctx.log.append(
             "complaints",
             seq=ctx.log.next_seq("complaints", m),

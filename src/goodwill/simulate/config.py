@@ -100,15 +100,15 @@ class SimConfig:
 
     # --- purchasing ----------------------------------------------------------------------
     orders_per_week_mean: Annotated[
-        float, P("Mean weekly order rate of a median-size customer.")
-    ] = 0.45
+        float, P("Mean weekly rate of order lines of a median-size customer.")
+    ] = 0.8
     order_rate_shape: Annotated[float, P("Gamma shape of the order rates across customers.")] = 1.5
     size_elasticity: Annotated[
         float, P("Order rate and spend grow with employees to this power.")
     ] = 0.45
     spend_per_order_mean: Annotated[
-        float, P("Mean order amount (EUR) of a median-size customer.")
-    ] = 520.0
+        float, P("Mean amount of an order line (EUR) of a median-size customer.")
+    ] = 350.0
     spend_shape: Annotated[float, P("Gamma shape of order amounts within a customer.")] = 2.0
     spend_noise_sd: Annotated[
         float, P("Log-sd of a customer's mean spend around its size.", "noise")
@@ -210,7 +210,8 @@ class SimConfig:
     level_meeting_per_week: Annotated[
         float,
         P(
-            "Weekly rate of relationship meetings per level step (fruitful 1x, growing 2.5x).",
+            "Weekly rate of relationship meetings of a fruitful account (transactional 0.25x, "
+            "growing together 2.5x).",
             "effect",
         ),
     ] = 0.08
@@ -220,7 +221,7 @@ class SimConfig:
             "Inverse Dirichlet concentration of each account's purpose mix (more = noisier).",
             "noise",
         ),
-    ] = 0.08
+    ] = 0.2
     distress_pay_delay_days_per_week: Annotated[
         float,
         P("After financial trouble starts, payments come this many days later per week.", "effect"),
@@ -251,7 +252,7 @@ class SimConfig:
     ] = 0.2
     complaint_per_order: Annotated[
         float, P("Probability that an order line leads to a complaint.")
-    ] = 0.02
+    ] = 0.012
     complaint_response_hours_median: Annotated[
         float, P("Median hours to a first complaint response.")
     ] = 5.0
@@ -259,9 +260,9 @@ class SimConfig:
         float, P("Probability that a visit, call or meeting yields a promise.")
     ] = 0.15
     promise_keep_mean: Annotated[float, P("Mean share of promises a manager keeps on time.")] = 0.8
-    quote_per_week: Annotated[float, P("Weekly quote requests of a customer (prospects 2x).")] = (
-        0.02
-    )
+    quote_per_week: Annotated[
+        float, P("Weekly quote requests of a median customer (prospects 1.5x).")
+    ] = 0.02
     quote_win_base: Annotated[float, P("Probability of winning a quote at health 0.5.")] = 0.45
     payment_late_days_mean: Annotated[float, P("Mean days an account pays after the due date.")] = (
         4.0

@@ -91,6 +91,30 @@ class StepContext:
                 self.st.schedule(int(w), "shock", accounts[sel], values[sel], days[sel])
 
 
+def workday(days: IntArr) -> IntArr:
+    """Each day, moved from a Saturday or Sunday to the following Monday."""
+    weekday = (days + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0
+    return days + np.where(weekday == 5, 2, np.where(weekday == 6, 1, 0))
+
+
+def office_time(ts: IntArr) -> IntArr:
+    """Each timestamp, moved forward into office hours (08:00-18:00 on a workday).
+
+    A reply written "after hours" is sent the next working morning, so response times
+    measured in hours include nights and weekends, as they do in real ticket systems.
+    """
+    day = ts // DAY_SECONDS
+    sec = ts % DAY_SECONDS
+    late = sec >= 18 * 3600
+    early = sec < 8 * 3600
+    day = np.where(late, day + 1, day)
+    # keep the minutes past the hour so moved replies do not all land on 08:00:00
+    sec = np.where(late | early, 8 * 3600 + sec % 3600, sec)
+    moved = workday(day)
+    sec = np.where(moved != day, 8 * 3600 + sec % 3600, sec)
+    return moved * DAY_SECONDS + sec
+
+
 def season_factor(cfg: SimConfig, day: int) -> tuple[float, float]:
     """Demand multiplier for the week containing ``day``: (general, construction).
 

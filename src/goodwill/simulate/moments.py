@@ -134,7 +134,7 @@ def make_promises(ctx: StepContext, accounts: IntArr, days: IntArr) -> None:
 def meetings(ctx: StepContext) -> None:
     """Relationship meetings: more often at higher levels, fewer as a quiet account fades."""
     rng, cfg, pop = ctx.rng, ctx.cfg, ctx.pop
-    level_rate = np.array([0.0, 1.0, 2.5])[pop.level]
+    level_rate = np.array([0.25, 1.0, 2.5])[pop.level]
     rate = cfg.level_meeting_per_week * level_rate * ctx.quiet_mult
     rate = np.where(ctx.act & ctx.st.is_customer, rate, 0.0)
     count = rng.poisson(rate)

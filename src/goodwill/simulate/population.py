@@ -38,7 +38,7 @@ PURPOSES = (
 #: complaints come from complaint tickets). Level-typical purposes: relationship,
 #: reference, event, product_preview, joint_project.
 LEVEL_PURPOSE_MIX: dict[str, tuple[float, ...]] = {
-    "transactional": (0.62, 0.22, 0.08, 0.01, 0.01, 0.02, 0.00, 0.0, 0.04),
+    "transactional": (0.56, 0.22, 0.10, 0.02, 0.03, 0.03, 0.00, 0.0, 0.04),
     "fruitful": (0.45, 0.16, 0.18, 0.05, 0.04, 0.07, 0.01, 0.0, 0.04),
     "growing_together": (0.33, 0.12, 0.20, 0.07, 0.04, 0.10, 0.10, 0.0, 0.04),
 }
@@ -227,7 +227,7 @@ def make_population(cfg: SimConfig, rng: np.random.Generator) -> Population:
     start = day_number(cfg.start)
     end = day_number(cfg.end)
     is_new = (rng.random(n) < cfg.new_account_share) & ~is_sup
-    is_new |= is_sup & (rng.random(n) < 0.15)
+    is_new |= is_sup & (rng.random(n) < 0.25)
     created_before = start - np.round(rng.exponential(6 * 365.0, n) + 30).astype(np.int64)
     created_inside = start + np.floor(rng.random(n) * (end - start + 1)).astype(np.int64)
     created_day = np.where(is_new, created_inside, created_before).astype(np.int64)

@@ -184,7 +184,8 @@ def _snapshot(ctx: StepContext) -> None:
     day = first if first is not None else ctx.day0
     month = int(month_index(np.array([day], dtype=np.int64))[0])
     cfg, pop, st = ctx.cfg, ctx.pop, ctx.st
-    acc = np.flatnonzero(ctx.act & (pop.kind != SUPPLIER)).astype(np.int64)
+    there = ctx.act & (pop.kind != SUPPLIER) & ((st.churn_day < 0) | (st.churn_day > day))
+    acc = np.flatnonzero(there).astype(np.int64)
     weekly = weekly_churn_hazard(cfg, st.health[acc])
     distressed = st.distress_day[acc] >= 0
     weekly = np.where(distressed, np.minimum(weekly * 2.0 + 0.002, 0.5), weekly)

@@ -6,7 +6,15 @@ from __future__ import annotations
 import numpy as np
 
 from goodwill.simulate import catalog, moments
-from goodwill.simulate.context import DAY_SECONDS, FloatArr, IntArr, StepContext, season_factor
+from goodwill.simulate.context import (
+    DAY_SECONDS,
+    FloatArr,
+    IntArr,
+    StepContext,
+    office_time,
+    season_factor,
+    workday,
+)
 from goodwill.simulate.log import NA_INT
 
 UNIT_PRICE = np.array([c[2] for c in catalog.CATEGORIES])
@@ -79,11 +87,11 @@ def _emit_orders(
     factor = np.where(early, cfg.neglect_response_factor, 1.0)
     hours = np.exp(rng.normal(np.log(2.5), 0.8, n)) * factor
     hours = np.where(np.isin(channel, FAST_CHANNELS) & ~early, hours * 0.1, hours)
-    confirmed = ts + np.round(hours * 3600).astype(np.int64)
-    promised = day + LEAD_DAYS[category] + rng.integers(0, 2, n)
+    confirmed = office_time(ts + np.round(hours * 3600).astype(np.int64))
+    promised = workday(day + LEAD_DAYS[category] + rng.integers(0, 2, n))
     late_days = np.where(rng.random(n) < 0.1, rng.integers(1, 4, n), 0)
     late_days = late_days + np.where(early, rng.poisson(0.8 * cfg.neglect_response_factor, n), 0)
-    delivered = np.maximum(promised + late_days, confirmed // DAY_SECONDS + 1)
+    delivered = workday(np.maximum(promised + late_days, confirmed // DAY_SECONDS + 1))
     partial = ~is_return & (rng.random(n) < 0.03)
     delivered_qty = np.where(partial, np.floor(quantity * rng.uniform(0.5, 0.95, n)), quantity)
 
@@ -134,17 +142,22 @@ def complaints(
     n = acc.size
     if n == 0:
         return
-    opened_day = delivered + rng.integers(0, 4, n)
+    opened_day = workday(delivered + rng.integers(0, 4, n))
+    # an account that has left complains no more (its leaving was decided weeks before)
+    gone = ctx.st.churn_day[acc]
+    stay = (gone < 0) | (opened_day < gone)
+    acc, order_seq, opened_day = acc[stay], order_seq[stay], opened_day[stay]
+    n = acc.size
     opened = opened_day * DAY_SECONDS + rng.integers(8 * 60, 17 * 60, n) * 60
     manager = pop.owner[acc]
     factor = pop.managers.response_factor[manager] * np.where(
         pop.neglected[acc], cfg.neglect_response_factor, 1.0
     )
     hours = np.exp(rng.normal(np.log(cfg.complaint_response_hours_median), 0.9, n)) * factor
-    first = opened + np.round(hours * 3600).astype(np.int64)
+    first = office_time(opened + np.round(hours * 3600).astype(np.int64))
     severity = ctx.pick_fixed(SEVERITY_W, n)
     res_days = np.exp(rng.normal(np.log(2.0 + 2.0 * severity), 0.7, n))
-    resolved = first + np.round(res_days * DAY_SECONDS).astype(np.int64)
+    resolved = office_time(first + np.round(res_days * DAY_SECONDS).astype(np.int64))
     category = ctx.pick_fixed(COMPLAINT_W, n)
     no_order = category == 2  # invoice complaints often name no order line
     ctx.log.append(
@@ -159,5 +172,5 @@ def complaints(
         order_seq=np.where(no_order, NA_INT, order_seq),
     )
     moments.complaint_moments(ctx, acc, opened)
-    slow = hours > 24
+    slow = first - opened > 24 * 3600
     ctx.shock(acc[slow], -cfg.slow_response_shock, first[slow] // DAY_SECONDS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,7 @@ from goodwill.simulate.population import (
     SUPPLIER,
     day_number,
 )
-from goodwill.store.schema import TABLE_ORDER, TABLES
+from goodwill.store.schema import TABLES
 
 if TYPE_CHECKING:
     from goodwill.simulate.world import World
@@ -131,14 +132,14 @@ def write_world(world: World, out_dir: str | Path) -> dict[str, int]:
         (out / TRUTH_DIR).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SimulationError(f"Cannot create the output folder {out}: {exc.strerror}.") from exc
-    tables = world_tables(world)
     rows: dict[str, int] = {}
-    for name in TABLE_ORDER:
-        _write(tables[name], out / f"{name}.csv")
-        rows[name] = tables[name].num_rows
-    for truth_name, table in truth_tables(world).items():
-        _write(table, out / TRUTH_DIR / f"{truth_name}.csv")
-        rows[f"{TRUTH_DIR}/{truth_name}"] = table.num_rows
+    for name, table in iter_world_tables(world):
+        _write(table, out / f"{name}.csv")
+        rows[name] = table.num_rows
+        del table
+    for truth_name, truth in truth_tables(world).items():
+        _write(truth, out / TRUTH_DIR / f"{truth_name}.csv")
+        rows[f"{TRUTH_DIR}/{truth_name}"] = truth.num_rows
     (out / TRUTH_DIR / "parameters.json").write_text(
         json.dumps(truth_parameters(world), indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
@@ -147,6 +148,11 @@ def write_world(world: World, out_dir: str | Path) -> dict[str, int]:
 
 def world_tables(world: World) -> dict[str, pa.Table]:
     """The eight input tables as Arrow tables, with the contract's column names."""
+    return dict(iter_world_tables(world))
+
+
+def iter_world_tables(world: World) -> Iterator[tuple[str, pa.Table]]:
+    """The eight input tables one at a time (in import order), to keep memory low."""
     pop, st, log = world.population, world.state, world.log
     as_of = day_number(world.as_of)
     limit = (as_of + 1) * DAY_SECONDS
@@ -171,24 +177,30 @@ def world_tables(world: World) -> dict[str, pa.Table]:
     parent = pop.parent[a]
     parent_ok = parent >= 0
     parent_ok[parent_ok] = present[parent[parent_ok]]
-    accounts = pa.table(
-        {
-            "account_id": acc_ids(a),
-            "name": _take(pop.name, a),
-            "kind": _take(KINDS, kind[a]),
-            "owner": _take(employees_codes, owner[a]),
-            "segment": _take([s[0] for s in catalog.SEGMENTS], pop.segment[a]),
-            "country": _take(pop.country, a),
-            "region": _take(pop.region, a),
-            "postcode": _take(pop.postcode, a),
-            "employees": _ints(pop.employees[a]),
-            "parent_id": _take(pop.account_id, np.where(parent_ok, parent, -1)),
-            "currency": pa.array(["EUR"] * a.size, pa.string()),
-            "created_on": _dates(pop.created_day[a]),
-            "payment_terms_days": _ints(pop.payment_terms[a]),
-            "credit_limit": _fixed(pop.credit_limit[a]),
-            "insured_limit": _fixed(insured[a]),
-        }
+    yield (
+        "accounts",
+        _check_columns(
+            "accounts",
+            pa.table(
+                {
+                    "account_id": acc_ids(a),
+                    "name": _take(pop.name, a),
+                    "kind": _take(KINDS, kind[a]),
+                    "owner": _take(employees_codes, owner[a]),
+                    "segment": _take([s[0] for s in catalog.SEGMENTS], pop.segment[a]),
+                    "country": _take(pop.country, a),
+                    "region": _take(pop.region, a),
+                    "postcode": _take(pop.postcode, a),
+                    "employees": _ints(pop.employees[a]),
+                    "parent_id": _take(pop.account_id, np.where(parent_ok, parent, -1)),
+                    "currency": pa.array(["EUR"] * a.size, pa.string()),
+                    "created_on": _dates(pop.created_day[a]),
+                    "payment_terms_days": _ints(pop.payment_terms[a]),
+                    "credit_limit": _fixed(pop.credit_limit[a]),
+                    "insured_limit": _fixed(insured[a]),
+                }
+            ),
+        ),
     )
 
     # contacts
@@ -210,16 +222,22 @@ def world_tables(world: World) -> dict[str, pa.Table]:
     ]
     emails = [f"{x}@{pop.domain[acc]}" for x, acc in zip(local, c_acc.tolist(), strict=True)]
     ck = c_all[c_keep]
-    contacts = pa.table(
-        {
-            "contact_id": _ids("C", ck + 1, 7),
-            "account_id": acc_ids(c_acc[ck]),
-            "name": _take(names, ck),
-            "role": _take(catalog.ROLES, book.role[ck]),
-            "email": _take(emails, ck),
-            "started_on": _dates(c_start[ck]),
-            "left_on": _dates(c_left[ck], (c_left[ck] >= 0) & (c_left[ck] <= as_of)),
-        }
+    yield (
+        "contacts",
+        _check_columns(
+            "contacts",
+            pa.table(
+                {
+                    "contact_id": _ids("C", ck + 1, 7),
+                    "account_id": acc_ids(c_acc[ck]),
+                    "name": _take(names, ck),
+                    "role": _take(catalog.ROLES, book.role[ck]),
+                    "email": _take(emails, ck),
+                    "started_on": _dates(c_start[ck]),
+                    "left_on": _dates(c_left[ck], (c_left[ck] >= 0) & (c_left[ck] <= as_of)),
+                }
+            ),
+        ),
     )
 
     # orders
@@ -230,22 +248,32 @@ def world_tables(world: World) -> dict[str, pa.Table]:
     conf_ok = o_conf < limit
     o_del = col("orders", "delivered_day")[k]
     del_ok = o_del <= as_of
-    orders = pa.table(
-        {
-            "order_id": _ids("O", col("orders", "seq")[k], 8),
-            "account_id": acc_ids(col("orders", "account")[k]),
-            "ordered_on": _stamps(ts[k]),
-            "amount": _fixed(col("orders", "amount")[k]),
-            "margin": _fixed(col("orders", "margin")[k]),
-            "quantity": _ints(col("orders", "quantity")[k]),
-            "delivered_quantity": _ints(col("orders", "delivered_quantity")[k], del_ok),
-            "category": _take([c[0] for c in catalog.CATEGORIES], col("orders", "category")[k]),
-            "channel": _take([c[0] for c in catalog.ORDER_CHANNELS], col("orders", "channel")[k]),
-            "confirmed_on": _stamps(o_conf, conf_ok),
-            "promised_on": _dates(col("orders", "promised_day")[k], conf_ok),
-            "delivered_on": _dates(o_del, del_ok),
-            "is_test": pa.array(col("orders", "is_test")[k].astype(np.bool_)),
-        }
+    yield (
+        "orders",
+        _check_columns(
+            "orders",
+            pa.table(
+                {
+                    "order_id": _ids("O", col("orders", "seq")[k], 8),
+                    "account_id": acc_ids(col("orders", "account")[k]),
+                    "ordered_on": _stamps(ts[k]),
+                    "amount": _fixed(col("orders", "amount")[k]),
+                    "margin": _fixed(col("orders", "margin")[k]),
+                    "quantity": _ints(col("orders", "quantity")[k]),
+                    "delivered_quantity": _ints(col("orders", "delivered_quantity")[k], del_ok),
+                    "category": _take(
+                        [c[0] for c in catalog.CATEGORIES], col("orders", "category")[k]
+                    ),
+                    "channel": _take(
+                        [c[0] for c in catalog.ORDER_CHANNELS], col("orders", "channel")[k]
+                    ),
+                    "confirmed_on": _stamps(o_conf, conf_ok),
+                    "promised_on": _dates(col("orders", "promised_day")[k], conf_ok),
+                    "delivered_on": _dates(o_del, del_ok),
+                    "is_test": pa.array(col("orders", "is_test")[k].astype(np.bool_)),
+                }
+            ),
+        ),
     )
 
     # invoices
@@ -253,16 +281,24 @@ def world_tables(world: World) -> dict[str, pa.Table]:
     k = np.flatnonzero(issued <= as_of)
     paid = col("invoices", "paid_day")[k]
     paid_ok = (paid != NA_INT) & (paid <= as_of)
-    invoices = pa.table(
-        {
-            "invoice_id": _ids("F", col("invoices", "seq")[k], 8),
-            "account_id": acc_ids(col("invoices", "account")[k]),
-            "issued_on": _dates(issued[k]),
-            "due_on": _dates(col("invoices", "due_day")[k]),
-            "amount": _fixed(col("invoices", "amount")[k]),
-            "paid_on": _dates(paid, paid_ok),
-            "paid_amount": _fixed(np.where(paid_ok, col("invoices", "paid_amount")[k], np.nan)),
-        }
+    yield (
+        "invoices",
+        _check_columns(
+            "invoices",
+            pa.table(
+                {
+                    "invoice_id": _ids("F", col("invoices", "seq")[k], 8),
+                    "account_id": acc_ids(col("invoices", "account")[k]),
+                    "issued_on": _dates(issued[k]),
+                    "due_on": _dates(col("invoices", "due_day")[k]),
+                    "amount": _fixed(col("invoices", "amount")[k]),
+                    "paid_on": _dates(paid, paid_ok),
+                    "paid_amount": _fixed(
+                        np.where(paid_ok, col("invoices", "paid_amount")[k], np.nan)
+                    ),
+                }
+            ),
+        ),
     )
 
     # interactions (a contact is named only while in the job)
@@ -276,19 +312,25 @@ def world_tables(world: World) -> dict[str, pa.Table]:
     left = c_left[safe] if book.size else np.full(k.size, -1)
     started = c_start[safe] if book.size else np.zeros(k.size, dtype=np.int64)
     has &= (started <= cday) & ((left < 0) | (left > cday))
-    interactions = pa.table(
-        {
-            "interaction_id": _ids("I", col("interactions", "seq")[k], 8),
-            "account_id": acc_ids(col("interactions", "account")[k]),
-            "occurred_on": _stamps(i_ts),
-            "channel": _take(CHANNELS, col("interactions", "channel")[k]),
-            "direction": _take(DIRECTIONS, col("interactions", "direction")[k]),
-            "purpose": _take(PURPOSES, col("interactions", "purpose")[k]),
-            "contact_id": _ids("C", np.where(has, i_contact + 1, NA_INT), 7),
-            "minutes": _ints(col("interactions", "minutes")[k]),
-            "cost": _fixed(col("interactions", "cost")[k]),
-            "employee": _take(employees_codes, col("interactions", "employee")[k]),
-        }
+    yield (
+        "interactions",
+        _check_columns(
+            "interactions",
+            pa.table(
+                {
+                    "interaction_id": _ids("I", col("interactions", "seq")[k], 8),
+                    "account_id": acc_ids(col("interactions", "account")[k]),
+                    "occurred_on": _stamps(i_ts),
+                    "channel": _take(CHANNELS, col("interactions", "channel")[k]),
+                    "direction": _take(DIRECTIONS, col("interactions", "direction")[k]),
+                    "purpose": _take(PURPOSES, col("interactions", "purpose")[k]),
+                    "contact_id": _ids("C", np.where(has, i_contact + 1, NA_INT), 7),
+                    "minutes": _ints(col("interactions", "minutes")[k]),
+                    "cost": _fixed(col("interactions", "cost")[k]),
+                    "employee": _take(employees_codes, col("interactions", "employee")[k]),
+                }
+            ),
+        ),
     )
 
     # complaints
@@ -296,35 +338,48 @@ def world_tables(world: World) -> dict[str, pa.Table]:
     k = np.flatnonzero(opened < limit)
     first_r = col("complaints", "first_response_ts")[k]
     resolved = col("complaints", "resolved_ts")[k]
-    complaints = pa.table(
-        {
-            "complaint_id": _ids("KL", col("complaints", "seq")[k], 7),
-            "account_id": acc_ids(col("complaints", "account")[k]),
-            "opened_on": _stamps(opened[k]),
-            "first_response_on": _stamps(first_r, first_r < limit),
-            "resolved_on": _stamps(resolved, resolved < limit),
-            "severity": _take(SEVERITIES, col("complaints", "severity")[k]),
-            "category": _take(
-                [c[0] for c in catalog.COMPLAINT_CATEGORIES], col("complaints", "category")[k]
+    yield (
+        "complaints",
+        _check_columns(
+            "complaints",
+            pa.table(
+                {
+                    "complaint_id": _ids("KL", col("complaints", "seq")[k], 7),
+                    "account_id": acc_ids(col("complaints", "account")[k]),
+                    "opened_on": _stamps(opened[k]),
+                    "first_response_on": _stamps(first_r, first_r < limit),
+                    "resolved_on": _stamps(resolved, resolved < limit),
+                    "severity": _take(SEVERITIES, col("complaints", "severity")[k]),
+                    "category": _take(
+                        [c[0] for c in catalog.COMPLAINT_CATEGORIES],
+                        col("complaints", "category")[k],
+                    ),
+                    "order_id": _ids("O", col("complaints", "order_seq")[k], 8),
+                }
             ),
-            "order_id": _ids("O", col("complaints", "order_seq")[k], 8),
-        }
+        ),
     )
 
     # promises
     made = col("promises", "made_day")
     k = np.flatnonzero(made <= as_of)
     kept = col("promises", "kept_day")[k]
-    promises = pa.table(
-        {
-            "promise_id": _ids("T", col("promises", "seq")[k], 7),
-            "account_id": acc_ids(col("promises", "account")[k]),
-            "made_on": _dates(made[k]),
-            "due_on": _dates(col("promises", "due_day")[k]),
-            "kept_on": _dates(kept, (kept != NA_INT) & (kept <= as_of)),
-            "made_by": _take(mcodes, col("promises", "made_by")[k]),
-            "description": _take(catalog.PROMISE_TEXTS, col("promises", "description")[k]),
-        }
+    yield (
+        "promises",
+        _check_columns(
+            "promises",
+            pa.table(
+                {
+                    "promise_id": _ids("T", col("promises", "seq")[k], 7),
+                    "account_id": acc_ids(col("promises", "account")[k]),
+                    "made_on": _dates(made[k]),
+                    "due_on": _dates(col("promises", "due_day")[k]),
+                    "kept_on": _dates(kept, (kept != NA_INT) & (kept <= as_of)),
+                    "made_by": _take(mcodes, col("promises", "made_by")[k]),
+                    "description": _take(catalog.PROMISE_TEXTS, col("promises", "description")[k]),
+                }
+            ),
+        ),
     )
 
     # quotes
@@ -340,29 +395,24 @@ def world_tables(world: World) -> dict[str, pa.Table]:
     lost_idx = np.where(
         comp != NA_INT, comp, np.where(rival_name >= 0, len(catalog.COMPETITORS) + rival_name, -1)
     )
-    quotes = pa.table(
-        {
-            "quote_id": _ids("Q", col("quotes", "seq")[k], 7),
-            "account_id": acc_ids(col("quotes", "account")[k]),
-            "issued_on": _dates(q_issued[k]),
-            "amount": _fixed(col("quotes", "amount")[k]),
-            "status": _take(STATUS, status),
-            "decided_on": _dates(decided, known),
-            "lost_to": _take(lost_names, np.where(known, lost_idx, -1)),
-            "request_id": _ids("R", col("quotes", "request_seq")[k], 6),
-        }
+    yield (
+        "quotes",
+        _check_columns(
+            "quotes",
+            pa.table(
+                {
+                    "quote_id": _ids("Q", col("quotes", "seq")[k], 7),
+                    "account_id": acc_ids(col("quotes", "account")[k]),
+                    "issued_on": _dates(q_issued[k]),
+                    "amount": _fixed(col("quotes", "amount")[k]),
+                    "status": _take(STATUS, status),
+                    "decided_on": _dates(decided, known),
+                    "lost_to": _take(lost_names, np.where(known, lost_idx, -1)),
+                    "request_id": _ids("R", col("quotes", "request_seq")[k], 6),
+                }
+            ),
+        ),
     )
-    out = {
-        "accounts": accounts,
-        "contacts": contacts,
-        "orders": orders,
-        "invoices": invoices,
-        "interactions": interactions,
-        "complaints": complaints,
-        "promises": promises,
-        "quotes": quotes,
-    }
-    return {name: _check_columns(name, t) for name, t in out.items()}
 
 
 # ------------------------------------------------------------------ the truth
