@@ -14,20 +14,14 @@ import typer
 from rich.table import Table
 
 from goodwill.cli.context import _, console, progress_bar
-from goodwill.simulate import PRESETS, make_config, simulate, write_world
+from goodwill.simulate import PRESETS, default_end, make_config, simulate, write_world
 from goodwill.simulate.errors import SimulationConfigError
-
-
-def last_day_of_last_month(today: dt.date | None = None) -> dt.date:
-    """The default end of a world: the last day of the previous calendar month."""
-    today = today or dt.date.today()
-    return today.replace(day=1) - dt.timedelta(days=1)
 
 
 def parse_end(value: str | None) -> dt.date:
     """``YYYY-MM-DD`` as a date; empty means the last day of last month."""
     if value is None or value == "":
-        return last_day_of_last_month()
+        return default_end()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
