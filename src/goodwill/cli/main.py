@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import typer
 
-from goodwill.cli import commands_data, commands_simulate
+from goodwill.cli import commands_data, commands_demo, commands_simulate
 from goodwill.cli.context import set_lang
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ app = typer.Typer(
 REGISTRARS: list[Callable[[typer.Typer], None]] = [
     commands_data.register,
     commands_simulate.register,
+    commands_demo.register,
 ]
 for _register in REGISTRARS:
     _register(app)

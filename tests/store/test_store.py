@@ -1,0 +1,120 @@
+"""Opening stores: new, existing, foreign, newer, locked, and upgraded in place."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from goodwill.errors import NotAStoreError, StoreError, StoreLockedError, StoreVersionError
+from goodwill.store import Store, migrations
+from goodwill.store.ddl import META_TABLE
+
+
+def test_new_store_has_the_eight_tables(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.duckdb") as store:
+        assert store.counts() == {
+            "accounts": 0,
+            "contacts": 0,
+            "orders": 0,
+            "invoices": 0,
+            "interactions": 0,
+            "complaints": 0,
+            "promises": 0,
+            "quotes": 0,
+        }
+        assert store.schema_version == migrations.SCHEMA_VERSION
+    with Store.open(tmp_path / "s.duckdb", create=False) as again:
+        assert again.count("orders") == 0
+
+
+def test_missing_store_when_not_creating(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="there is no store"):
+        Store.open(tmp_path / "none.duckdb", create=False)
+    assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_folder_that_does_not_exist(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        Store.open(tmp_path / "no" / "such" / "s.duckdb")
+
+
+def test_a_file_that_is_not_duckdb(tmp_path: Path) -> None:
+    path = tmp_path / "notes.duckdb"
+    path.write_text("these are my notes, not a database\n" * 200)
+    with pytest.raises(NotAStoreError, match="not a DuckDB database"):
+        Store.open(path)
+    assert path.read_text().startswith("these are my notes")
+
+
+def test_a_duckdb_file_that_is_not_a_goodwill_store(tmp_path: Path) -> None:
+    path = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE x AS SELECT 1 AS a")
+    con.close()
+    with pytest.raises(NotAStoreError, match="not a goodwill store"):
+        Store.open(path)
+
+
+def test_a_store_of_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    Store.open(path).close()
+    con = duckdb.connect(str(path))
+    con.execute(f"UPDATE {META_TABLE} SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreVersionError, match="newer goodwill"):
+        Store.open(path)
+
+
+def test_an_older_store_is_upgraded_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.duckdb"
+    Store.open(path).close()
+    step_ran: list[int] = []
+
+    def add_notes(con: duckdb.DuckDBPyConnection) -> None:
+        step_ran.append(1)
+        con.execute("ALTER TABLE accounts ADD COLUMN note VARCHAR")
+
+    current = migrations.SCHEMA_VERSION
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(migrations.MIGRATIONS, current, add_notes)
+    with Store.open(path) as store:
+        assert store.schema_version == current + 1
+        cols = [r[0] for r in store.con.execute("DESCRIBE accounts").fetchall()]
+        assert "note" in cols
+    with Store.open(path) as store:  # already upgraded: the step does not run again
+        pass
+    assert step_ran == [1]
+
+
+def test_a_lock_held_by_another_process(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    Store.open(path).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+            "time.sleep(60)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreLockedError) as info:
+            Store.open(path)
+        assert f"process {holder.pid}" in str(info.value)
+        assert "Stop that process" in str(info.value)
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.1)
+    Store.open(path).close()
