@@ -12,7 +12,7 @@ from goodwill.errors import InputFileError
 from goodwill.i18n import catalog, format_money, format_number, gettext, normalize_lang
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-from po_check import source_messages  # noqa: E402
+from po_check import source_messages
 
 #: words that are spelled the same in both languages
 SAME_IN_BOTH = {"import", "status", "Imports", "prospects", "segment", "orders"}

@@ -18,10 +18,18 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "src/goodwill/locale/nl/LC_MESSAGES/goodwill.po"
-ERROR_CLASSES = (
-    "GoodwillError StoreError NotAStoreError StoreVersionError StoreLockedError "
-    "InputFileError UndoError ExportError ConvergenceError SimulationError"
-).split()
+ERROR_CLASSES = [
+    "GoodwillError",
+    "StoreError",
+    "NotAStoreError",
+    "StoreVersionError",
+    "StoreLockedError",
+    "InputFileError",
+    "UndoError",
+    "ExportError",
+    "ConvergenceError",
+    "SimulationError",
+]
 KEYWORDS: dict[str, None] = {k: None for k in ("_", "N_", "gettext", *ERROR_CLASSES)}
 
 

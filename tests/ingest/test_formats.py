@@ -50,7 +50,9 @@ def _orders(store: Store) -> list[tuple[object, ...]]:
         "excel-serial-nbsp",
     ],
 )
-def test_one_order_in_every_dialect(loaded: Store, tmp_path: Path, text: str, encoding: str) -> None:
+def test_one_order_in_every_dialect(
+    loaded: Store, tmp_path: Path, text: str, encoding: str
+) -> None:
     path = write(tmp_path / "orders.csv", text, encoding)
     report = loaded.import_file("orders", path)
     assert report.inserted == 1

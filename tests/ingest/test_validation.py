@@ -11,55 +11,151 @@ from goodwill.ingest import ImportOptions
 from goodwill.store import Store
 from tests.conftest import snapshot, write
 
-O = "order_id;account_id;ordered_on;amount\n"
+HEAD = "order_id;account_id;ordered_on;amount\n"
 
 
 @pytest.mark.parametrize(
     ("table", "text", "code", "row", "column"),
     [
         ("orders", "order_id;account_id;amount\nO1;A1;5\n", "missing_column", 1, "ordered_on"),
-        ("orders", O.replace("\n", ";kleur\n") + "O1;A1;01-01-2024;5;rood\n", "unknown_column", 1, ""),
-        ("orders", "order_id;ordernummer;account_id;ordered_on;amount\nO1;O1;A1;01-01-2024;5\n",
-         "duplicate_column", 1, "order_id"),
-        ("orders", O + "O1;;01-01-2024;5\n", "required", 2, "account_id"),
-        ("orders", O + "O1;A1;01-01-2024;vijf\n", "not_number", 2, "amount"),
-        ("orders", O + "O1;A1;01-01-2024;1.2.3,4\n", "not_number", 2, "amount"),
-        ("orders", O + "O1;A1;1 januari;5\n", "not_date", 2, "ordered_on"),
-        ("orders", O + "O1;A1;01-01-1850;5\n", "date_range", 2, "ordered_on"),
-        ("orders", O + "O1;A1;01-01-2024;5\nO2;A1;2024-01-02;5\n", "mixed_dates", 3, "ordered_on"),
-        ("orders", O + "O1;A1;12/31/2024;5\n", "month_first", 2, "ordered_on"),
-        ("orders", O + "O1;A1;13/01/2024;5\nO2;A1;01/13/2024;5\n", "ambiguous_dates", 3,
-         "ordered_on"),
-        ("orders", O + "O1;A1;01-01-2024;5\nO1;A1;02-01-2024;6\n", "duplicate_key", 3, "order_id"),
-        ("orders", O + "O1;A9;01-01-2024;5\n", "unknown_reference", 2, "account_id"),
-        ("orders", O + "O1;A1;01-01-2024;5;extra\n", "ragged_row", 2, ""),
-        ("orders", O + "O1;A1\n", "ragged_row", 2, ""),
-        ("orders", "order_id,account_id,ordered_on,amount\nO1,A1,2024-01-01,\"1,5\"\n"
-         "O2,A1,2024-01-01,2.25\n", "mixed_decimals", 3, "amount"),
-        ("orders", O.replace("\n", ";is_test\n") + "O1;A1;01-01-2024;5;misschien\n",
-         "not_boolean", 2, "is_test"),
-        ("orders", "order_id;account_id;ordered_on;delivered_on;amount\n"
-         "O1;A1;05-01-2024;04-01-2024;5\n", "date_order", 2, "delivered_on"),
-        ("quotes", "quote_id;account_id;issued_on;amount\nQ1;A1;01-01-2024;-5\n", "negative", 2,
-         "amount"),
-        ("quotes", "quote_id;account_id;issued_on;amount;status\nQ1;A1;01-01-2024;5;misschien\n",
-         "bad_enum", 2, "status"),
+        (
+            "orders",
+            HEAD.replace("\n", ";kleur\n") + "O1;A1;01-01-2024;5;rood\n",
+            "unknown_column",
+            1,
+            "",
+        ),
+        (
+            "orders",
+            "order_id;ordernummer;account_id;ordered_on;amount\nO1;O1;A1;01-01-2024;5\n",
+            "duplicate_column",
+            1,
+            "order_id",
+        ),
+        ("orders", HEAD + "O1;;01-01-2024;5\n", "required", 2, "account_id"),
+        ("orders", HEAD + "O1;A1;01-01-2024;vijf\n", "not_number", 2, "amount"),
+        ("orders", HEAD + "O1;A1;01-01-2024;1.2.3,4\n", "not_number", 2, "amount"),
+        ("orders", HEAD + "O1;A1;1 januari;5\n", "not_date", 2, "ordered_on"),
+        ("orders", HEAD + "O1;A1;01-01-1850;5\n", "date_range", 2, "ordered_on"),
+        (
+            "orders",
+            HEAD + "O1;A1;01-01-2024;5\nO2;A1;2024-01-02;5\n",
+            "mixed_dates",
+            3,
+            "ordered_on",
+        ),
+        ("orders", HEAD + "O1;A1;12/31/2024;5\n", "month_first", 2, "ordered_on"),
+        (
+            "orders",
+            HEAD + "O1;A1;13/01/2024;5\nO2;A1;01/13/2024;5\n",
+            "ambiguous_dates",
+            3,
+            "ordered_on",
+        ),
+        (
+            "orders",
+            HEAD + "O1;A1;01-01-2024;5\nO1;A1;02-01-2024;6\n",
+            "duplicate_key",
+            3,
+            "order_id",
+        ),
+        ("orders", HEAD + "O1;A9;01-01-2024;5\n", "unknown_reference", 2, "account_id"),
+        ("orders", HEAD + "O1;A1;01-01-2024;5;extra\n", "ragged_row", 2, ""),
+        ("orders", HEAD + "O1;A1\n", "ragged_row", 2, ""),
+        (
+            "orders",
+            'order_id,account_id,ordered_on,amount\nO1,A1,2024-01-01,"1,5"\n'
+            "O2,A1,2024-01-01,2.25\n",
+            "mixed_decimals",
+            3,
+            "amount",
+        ),
+        (
+            "orders",
+            HEAD.replace("\n", ";is_test\n") + "O1;A1;01-01-2024;5;misschien\n",
+            "not_boolean",
+            2,
+            "is_test",
+        ),
+        (
+            "orders",
+            "order_id;account_id;ordered_on;delivered_on;amount\nO1;A1;05-01-2024;04-01-2024;5\n",
+            "date_order",
+            2,
+            "delivered_on",
+        ),
+        (
+            "quotes",
+            "quote_id;account_id;issued_on;amount\nQ1;A1;01-01-2024;-5\n",
+            "negative",
+            2,
+            "amount",
+        ),
+        (
+            "quotes",
+            "quote_id;account_id;issued_on;amount;status\nQ1;A1;01-01-2024;5;misschien\n",
+            "bad_enum",
+            2,
+            "status",
+        ),
         ("accounts", "account_id;name;employees\nB1;Beta;12,5\n", "not_integer", 2, "employees"),
-        ("accounts", "account_id;name;parent_id\nB1;Beta;ZZ\n", "unknown_reference", 2, "parent_id"),
-        ("invoices", "invoice_id;account_id;issued_on;due_on;amount\nF1;A1;10-01-2024;01-01-2024;5\n",
-         "date_order", 2, "due_on"),
-        ("contacts", "contact_id;account_id;started_on;left_on\nP1;A1;10-01-2024;01-01-2024\n",
-         "date_order", 2, "left_on"),
-        ("complaints", "complaint_id;account_id;opened_on;first_response_on\n"
-         "C1;A1;10-01-2024;09-01-2024\n", "date_order", 2, "first_response_on"),
-        ("complaints", "complaint_id;account_id;opened_on;resolved_on\nC1;A1;10-01-2024;09-01-2024\n",
-         "date_order", 2, "resolved_on"),
-        ("promises", "promise_id;account_id;made_on;due_on;kept_on\nP1;A1;10-01-2024;20-01-2024;"
-         "09-01-2024\n", "date_order", 2, "kept_on"),
-        ("interactions", "interaction_id;account_id;occurred_on;channel\nI1;A1;01-01-2024;duif\n",
-         "bad_enum", 2, "channel"),
-        ("interactions", "interaction_id;account_id;occurred_on;channel;minutes\n"
-         "I1;A1;01-01-2024;call;-3\n", "negative", 2, "minutes"),
+        (
+            "accounts",
+            "account_id;name;parent_id\nB1;Beta;ZZ\n",
+            "unknown_reference",
+            2,
+            "parent_id",
+        ),
+        (
+            "invoices",
+            "invoice_id;account_id;issued_on;due_on;amount\nF1;A1;10-01-2024;01-01-2024;5\n",
+            "date_order",
+            2,
+            "due_on",
+        ),
+        (
+            "contacts",
+            "contact_id;account_id;started_on;left_on\nP1;A1;10-01-2024;01-01-2024\n",
+            "date_order",
+            2,
+            "left_on",
+        ),
+        (
+            "complaints",
+            "complaint_id;account_id;opened_on;first_response_on\nC1;A1;10-01-2024;09-01-2024\n",
+            "date_order",
+            2,
+            "first_response_on",
+        ),
+        (
+            "complaints",
+            "complaint_id;account_id;opened_on;resolved_on\nC1;A1;10-01-2024;09-01-2024\n",
+            "date_order",
+            2,
+            "resolved_on",
+        ),
+        (
+            "promises",
+            "promise_id;account_id;made_on;due_on;kept_on\nP1;A1;10-01-2024;20-01-2024;"
+            "09-01-2024\n",
+            "date_order",
+            2,
+            "kept_on",
+        ),
+        (
+            "interactions",
+            "interaction_id;account_id;occurred_on;channel\nI1;A1;01-01-2024;duif\n",
+            "bad_enum",
+            2,
+            "channel",
+        ),
+        (
+            "interactions",
+            "interaction_id;account_id;occurred_on;channel;minutes\nI1;A1;01-01-2024;call;-3\n",
+            "negative",
+            2,
+            "minutes",
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 20 and "\n" not in v else None,
 )
@@ -88,12 +184,18 @@ def test_contact_of_another_account(loaded: Store, tmp_path: Path) -> None:
     with pytest.raises(ImportValidationError) as info:
         loaded.import_file("interactions", write(tmp_path / "i.csv", text))
     (p,) = info.value.problems  # type: ignore[misc]
-    assert (p.code, p.row, p.column, p.value, p.detail) == ("other_account", 2, "contact_id", "P1", "A1")
+    assert (p.code, p.row, p.column, p.value, p.detail) == (
+        "other_account",
+        2,
+        "contact_id",
+        "P1",
+        "A1",
+    )
     assert snapshot(loaded) == before
 
 
 def test_every_problem_is_collected_and_written(loaded: Store, tmp_path: Path) -> None:
-    lines = [O.strip()] + [f"O{i};A1;01-01-2024;fout{i}" for i in range(50_000)]
+    lines = [HEAD.strip()] + [f"O{i};A1;01-01-2024;fout{i}" for i in range(50_000)]
     path = write(tmp_path / "orders.csv", "\n".join(lines) + "\n")
     errors = tmp_path / "problems.csv"
     with pytest.raises(ImportValidationError) as info:
@@ -112,7 +214,7 @@ def test_all_or_nothing_across_a_folder(tmp_path: Path, store: Store) -> None:
     folder = tmp_path / "export"
     folder.mkdir()
     write(folder / "accounts.csv", "account_id;name\nK1;Alpha\n")
-    write(folder / "orders.csv", O + "O1;K1;01-01-2024;5\nO2;K2;01-01-2024;5\n")
+    write(folder / "orders.csv", HEAD + "O1;K1;01-01-2024;5\nO2;K2;01-01-2024;5\n")
     before = snapshot(store)
     with pytest.raises(ImportValidationError) as info:
         store.import_dir(folder)
@@ -126,7 +228,7 @@ def test_orders_may_refer_to_accounts_of_the_same_batch(tmp_path: Path, store: S
     folder = tmp_path / "export"
     folder.mkdir()
     write(folder / "accounts.csv", "account_id;name\nK1;Alpha\n")
-    write(folder / "orders.csv", O + "O1;K1;01-01-2024;5\n")
+    write(folder / "orders.csv", HEAD + "O1;K1;01-01-2024;5\n")
     assert [r.inserted for r in store.import_dir(folder)] == [1, 1]
 
 
@@ -156,7 +258,7 @@ def test_missing_file_and_unknown_table(loaded: Store, tmp_path: Path) -> None:
 
 
 def test_bad_mapping_is_refused(loaded: Store, tmp_path: Path) -> None:
-    path = write(tmp_path / "o.csv", O + "O1;A1;01-01-2024;5\n")
+    path = write(tmp_path / "o.csv", HEAD + "O1;A1;01-01-2024;5\n")
     with pytest.raises(ImportValidationError, match="not a column"):
         loaded.import_file("orders", path, options=ImportOptions(mapping={"x": "bedrag"}))
 
@@ -164,7 +266,7 @@ def test_bad_mapping_is_refused(loaded: Store, tmp_path: Path) -> None:
 def test_dry_run_reports_and_writes_nothing(loaded: Store, tmp_path: Path) -> None:
     before = snapshot(loaded)
     report = loaded.import_file(
-        "orders", write(tmp_path / "o.csv", O + "O1;A1;01-01-2024;5\n"), dry_run=True
+        "orders", write(tmp_path / "o.csv", HEAD + "O1;A1;01-01-2024;5\n"), dry_run=True
     )
     assert (report.dry_run, report.inserted, report.import_id) == (True, 1, None)
     assert snapshot(loaded) == before

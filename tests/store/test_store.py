@@ -100,8 +100,8 @@ def test_a_lock_held_by_another_process(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
-            "time.sleep(60)",
+            "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); "
+            "print('ready', flush=True); time.sleep(60)",
             str(path),
         ],
         stdout=subprocess.PIPE,
