@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from goodwill.simulate import catalog
-from goodwill.simulate.context import DAY_SECONDS, FloatArr, IntArr, StepContext
+from goodwill.simulate.context import DAY_SECONDS, FloatArr, IntArr, StepContext, season_factor
 from goodwill.simulate.population import PURPOSES, SUPPLIER
 
 ACTIONS = ("visit", "call", "email", "event_invitation")
@@ -132,10 +132,12 @@ def make_promises(ctx: StepContext, accounts: IntArr, days: IntArr) -> None:
 
 
 def meetings(ctx: StepContext) -> None:
-    """Relationship meetings: more often at higher levels, fewer as a quiet account fades."""
+    """Relationship meetings: more often at higher levels, fewer as a quiet account fades,
+    and few in the holidays."""
     rng, cfg, pop = ctx.rng, ctx.cfg, ctx.pop
     level_rate = np.array([0.25, 1.0, 2.5])[pop.level]
-    rate = cfg.level_meeting_per_week * level_rate * ctx.quiet_mult
+    general, _ = season_factor(cfg, ctx.day0 + 3)
+    rate = cfg.level_meeting_per_week * level_rate * ctx.quiet_mult * general
     rate = np.where(ctx.act & ctx.st.is_customer, rate, 0.0)
     count = rng.poisson(rate)
     acc = np.repeat(np.arange(pop.n, dtype=np.int64), count)
@@ -164,7 +166,9 @@ def inbound(ctx: StepContext) -> None:
     """Customers, prospects and suppliers calling, mailing or using the portal."""
     rng, cfg, pop = ctx.rng, ctx.cfg, ctx.pop
     size = np.sqrt(pop.employees / 18.0)
-    rate = cfg.inbound_per_week * np.clip(size, 0.3, 6.0) * ctx.quiet_mult
+    general, _ = season_factor(cfg, ctx.day0 + 3)
+    # holidays are quieter for everybody: silence in August is not a warning sign
+    rate = cfg.inbound_per_week * np.clip(size, 0.3, 6.0) * ctx.quiet_mult * (0.5 + 0.5 * general)
     rate = np.where(pop.kind == SUPPLIER, 0.08, rate)
     rate = np.where(ctx.act, rate, 0.0)
     count = rng.poisson(rate)
