@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -53,6 +54,7 @@ def test_hard_world_records_halved_effects(tmp_path: Path) -> None:
         ({"seed": -1}, "seed must be"),
         ({"leaving_weeks_min": 9, "leaving_weeks_max": 3}, "leaving_weeks_min"),
         ({"no_such_thing": 1}, "Unknown simulator parameter"),
+        ({"end": dt.datetime(2025, 1, 1, 12, 0)}, "end must be a date"),
     ],
 )
 def test_bad_parameters_are_refused(overrides: dict[str, object], fragment: str) -> None:

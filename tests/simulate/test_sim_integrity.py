@@ -175,3 +175,46 @@ def test_supplier_side(db: duckdb.DuckDBPyConnection) -> None:
     assert tests > 0 and customer_tests == 0
     assert one(db, "SELECT count(*) FROM quotes WHERE status = 'declined'") > 0
     assert one(db, "SELECT count(DISTINCT request_id) FROM quotes") > 0
+
+
+DATED = [
+    ("contacts", "started_on"),
+    ("orders", "ordered_on"),
+    ("invoices", "issued_on"),
+    ("interactions", "occurred_on"),
+    ("complaints", "opened_on"),
+    ("promises", "made_on"),
+    ("quotes", "issued_on"),
+]
+
+
+@pytest.mark.parametrize(("name", "column"), DATED)
+def test_nothing_before_the_account_exists(
+    db: duckdb.DuckDBPyConnection, name: str, column: str
+) -> None:
+    early = one(
+        db,
+        f"SELECT count(*) FROM {name} t JOIN accounts a USING (account_id) "
+        f"WHERE CAST(t.{column} AS TIMESTAMP) < CAST(a.created_on AS DATE)",
+    )
+    assert early == 0
+
+
+def test_invoices_bill_the_month_of_orders(db: duckdb.DuckDBPyConnection) -> None:
+    """One invoice per account and month, dated the 1st, for last month's order lines."""
+    wrong = one(
+        db,
+        """
+        WITH o AS (
+          SELECT account_id, date_trunc('month', CAST(ordered_on AS TIMESTAMP)) + INTERVAL 1 MONTH
+                 AS billed, sum(CAST(amount AS DECIMAL(18, 2))) AS total
+          FROM orders GROUP BY ALL),
+        i AS (SELECT account_id, CAST(issued_on AS DATE) AS billed,
+                     CAST(amount AS DECIMAL(18, 2)) AS total FROM invoices)
+        SELECT count(*) FROM i FULL JOIN o USING (account_id, billed)
+        WHERE billed <= (SELECT max(CAST(issued_on AS DATE)) FROM invoices)
+          AND (abs(coalesce(i.total, 0) - coalesce(o.total, 0)) > 0.011)
+        """,
+    )
+    assert wrong == 0
+    assert one(db, "SELECT count(*) - count(DISTINCT (account_id, issued_on)) FROM invoices") == 0

@@ -350,7 +350,7 @@ def validate(cfg: SimConfig) -> None:
         raise SimulationConfigError(f"accounts must be at most 5,000,000, got {cfg.accounts}.")
     if not 0.1 <= cfg.years <= 30:
         raise SimulationConfigError(f"years must be between 0.1 and 30, got {cfg.years!r}.")
-    if not isinstance(cfg.end, dt.date) or cfg.end.year < 1980 or cfg.end.year > 2200:
+    if type(cfg.end) is not dt.date or not 1980 <= cfg.end.year <= 2200:
         raise SimulationConfigError(f"end must be a date between 1980 and 2200, got {cfg.end!r}.")
     if cfg.seed < 0:
         raise SimulationConfigError(f"seed must be zero or positive, got {cfg.seed}.")

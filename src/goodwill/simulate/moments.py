@@ -92,7 +92,7 @@ def apply_actions(ctx: StepContext, actions: IntArr) -> None:
     weight = np.where((code == 4) & ~attended, ACTION_WEIGHT[3], weight)
     gain = pop.response_effect[acc] * weight * reachable
     np.add.at(ctx.delta, acc, gain)
-    talk = reachable & ((channel == VISIT) | (channel == CALL))
+    talk = reachable & ((channel == VISIT) | (channel == CALL)) & (pop.kind[acc] != SUPPLIER)
     make_promises(ctx, acc[talk], day[talk])
 
 
