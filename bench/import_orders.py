@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -19,16 +18,27 @@ from pathlib import Path
 
 import duckdb
 
-CATEGORIES = ["Bevestigingsmateriaal", "Gereedschap", "Elektra", "Sanitair", "Verf & Behang",
-              "Ijzerwaren", "Tuin", "Veiligheid", "Hout", "Café-inventaris"]
+CATEGORIES = [
+    "Bevestigingsmateriaal",
+    "Gereedschap",
+    "Elektra",
+    "Sanitair",
+    "Verf & Behang",
+    "Ijzerwaren",
+    "Tuin",
+    "Veiligheid",
+    "Hout",
+    "Café-inventaris",
+]
 
 
-def write_files(out: Path, rows: int, accounts: int, changed_share: float) -> tuple[Path, Path, Path]:
+def write_files(
+    out: Path, rows: int, accounts: int, changed_share: float
+) -> tuple[Path, Path, Path]:
     """Write accounts, orders and the changed orders as Dutch CSV in Windows-1252."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     cats = "[" + ", ".join("'" + c.replace("'", "''") + "'" for c in CATEGORIES) + "]"
-    acc = out / "klanten.csv"
     con.execute(
         f"""COPY (SELECT printf('K%06d', i) AS Klantnummer, 'Klant ' || i || ' B.V.' AS Naam,
                         'klant' AS Soort, 'AM' || (i % 9) AS Accountmanager
@@ -43,7 +53,8 @@ def write_files(out: Path, rows: int, accounts: int, changed_share: float) -> tu
                        strftime(DATE '2021-01-01' + CAST(hash(i * 7) % 1400 AS INTEGER),
                                 '%d-%m-%Y') AS Orderdatum,
                        replace(printf('%.2f', (hash(i * 3) % 500000) / 100.0
-                               + CASE WHEN (hash(i * 11) % 10000) < {shift * 10000} THEN 1 ELSE 0 END),
+                               + CASE WHEN (hash(i * 11) % 10000) < {shift * 10000}
+                                      THEN 1 ELSE 0 END),
                                '.', ',') AS Bedrag,
                        replace(printf('%.2f', (hash(i * 5) % 100000) / 100.0), '.', ',') AS Marge,
                        CAST(1 + hash(i * 13) % 40 AS INTEGER) AS Aantal,
@@ -76,7 +87,9 @@ def run_import(db: Path, table: str, file: Path) -> dict[str, float]:
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(db), table, str(file)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -97,14 +110,18 @@ def main() -> None:
     first = run_import(db, "orders", orders)
     again = run_import(db, "orders", changed)
     mib = orders.stat().st_size / 2**20
-    print(f"machine: {platform.machine()}, {platform.processor() or ''} "
-          f"{__import__('os').cpu_count()} cores; python {platform.python_version()}; "
-          f"duckdb {duckdb.__version__}; generated in {gen_s:.0f} s")
-    print(f"| rows | file MiB | step | seconds | peak MiB | inserted | updated | unchanged |")
+    print(
+        f"machine: {platform.machine()}, {platform.processor() or ''} "
+        f"{__import__('os').cpu_count()} cores; python {platform.python_version()}; "
+        f"duckdb {duckdb.__version__}; generated in {gen_s:.0f} s"
+    )
+    print("| rows | file MiB | step | seconds | peak MiB | inserted | updated | unchanged |")
     print("|---:|---:|---|---:|---:|---:|---:|---:|")
     for step, r in (("first import", first), ("re-import, 1 % changed", again)):
-        print(f"| {args.rows:,} | {mib:,.0f} | {step} | {r['seconds']:.1f} | {r['peak_mib']:,.0f} "
-              f"| {r['inserted']:,} | {r['updated']:,} | {r['unchanged']:,} |")
+        print(
+            f"| {args.rows:,} | {mib:,.0f} | {step} | {r['seconds']:.1f} | {r['peak_mib']:,.0f} "
+            f"| {r['inserted']:,} | {r['updated']:,} | {r['unchanged']:,} |"
+        )
 
 
 if __name__ == "__main__":

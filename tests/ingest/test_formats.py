@@ -206,3 +206,19 @@ def test_import_dir_in_dependency_order_with_dutch_file_names(tmp_path: Path, st
     reports = store.import_dir(folder)
     assert [r.table for r in reports] == ["accounts", "orders"]
     assert store.counts()["orders"] == 1
+
+
+def test_windows_1252_after_a_long_ascii_start(tmp_path: Path, store: Store) -> None:
+    """Encoding is decided over the whole file, not its first block."""
+    import hashlib
+
+    rows = [f"K{i:07d};Klant {i}" for i in range(800_000)]  # > 16 MiB of ASCII first
+    text = "klantnummer;naam\n" + "\n".join(rows) + "\nK9999999;Caf\u00e9 \u20ac\n"
+    path = write(tmp_path / "klanten.csv", text, "cp1252")
+    report = store.import_file("accounts", path)
+    assert path.stat().st_size > 16 * 1024 * 1024
+    assert report.read_as["encoding"] == "cp1252"
+    name = store.con.execute("SELECT name FROM accounts WHERE account_id = 'K9999999'").fetchone()
+    assert name == ("Café €",)
+    logged = store.imports().iloc[0].content_hash
+    assert logged == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -16,7 +16,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import duckdb
 
@@ -98,37 +98,44 @@ def _detect_encoding(head: bytes) -> str | None:
     return None
 
 
-def _scan_bytes(path: Path, encoding: str | None) -> tuple[str, str]:
-    """One pass over the file: its SHA-256 and its encoding (UTF-8 if it decodes as such,
-    else Windows-1252, unless already known)."""
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
     digest = hashlib.sha256()
-    decoder = None if encoding else codecs.getincrementaldecoder("utf-8")()
-    is_utf8 = encoding is None
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
-            if decoder is not None and is_utf8:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    is_utf8 = False
-        if decoder is not None and is_utf8:
+    return digest.hexdigest()
+
+
+def _is_utf8(path: Path, digest: Any) -> bool:
+    """Hash the file while checking that it is UTF-8; stop checking (not hashing) at the
+    first byte that is not."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+            if chunk.isascii() and not decoder.getstate()[0]:
+                continue  # plain ASCII with nothing pending: valid, and fast to tell
             try:
-                decoder.decode(b"", final=True)
+                decoder.decode(chunk)
             except UnicodeDecodeError:
-                is_utf8 = False
-    if encoding is None:
-        encoding = "utf-8" if is_utf8 else "cp1252"
-    return digest.hexdigest(), encoding
+                return False
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
-def _transcode(path: Path, encoding: str, target: Path) -> None:
-    """Write ``path`` decoded from ``encoding`` as UTF-8 to ``target``, chunk by chunk."""
+def _transcode(path: Path, encoding: str, target: Path, digest: Any) -> None:
+    """Write ``path`` decoded from ``encoding`` as UTF-8 to ``target``, chunk by chunk,
+    hashing the original bytes on the way."""
     errors = "goodwill-c1" if encoding == "cp1252" else "strict"
     decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
     try:
         with path.open("rb") as src, target.open("wb") as dst:
             while chunk := src.read(CHUNK):
+                digest.update(chunk)
                 dst.write(decoder.decode(chunk).encode("utf-8"))
             dst.write(decoder.decode(b"", final=True).encode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -139,6 +146,24 @@ def _transcode(path: Path, encoding: str, target: Path) -> None:
             encoding=encoding,
             byte=exc.start,
         ) from exc
+
+
+def prepare_text(path: Path, encoding: str | None, workdir: Path) -> tuple[Path, str, str]:
+    """The file as UTF-8 text DuckDB can read: (text path, encoding found, SHA-256).
+
+    UTF-8 files are read in place; anything else is transcoded into ``workdir``. A file
+    that is not valid UTF-8 is Windows-1252, as Dutch Excel writes it.
+    """
+    digest = hashlib.sha256()
+    if encoding is None:
+        if _is_utf8(path, digest):
+            return path, "utf-8", digest.hexdigest()
+        encoding, digest = "cp1252", hashlib.sha256()
+    if encoding.replace("_", "-").lower() in ("utf-8", "utf8", "utf-8-sig"):
+        return path, encoding, file_hash(path)
+    target = workdir / f"{path.stem}.utf8.csv"
+    _transcode(path, encoding, target, digest)
+    return target, encoding, digest.hexdigest()
 
 
 def _first_line(path: Path) -> str:
@@ -185,11 +210,7 @@ def read_csv(
             file=path.name,
             byte=pos,
         )
-    content_hash, encoding = _scan_bytes(path, encoding)
-    text_path = path
-    if encoding not in ("utf-8", "utf-8-sig", "utf8"):
-        text_path = workdir / f"{name}.utf8.csv"
-        _transcode(path, encoding, text_path)
+    text_path, encoding, content_hash = prepare_text(path, encoding, workdir)
     first = _first_line(text_path)
     skip = 0
     sep = options.separator
@@ -315,7 +336,7 @@ def read_xlsx(
     import pyarrow as pa
     from python_calamine import CalamineWorkbook
 
-    content_hash, _ = _scan_bytes(path, "binary")
+    content_hash = file_hash(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheet_name = options.sheet or book.sheet_names[0]
@@ -375,7 +396,7 @@ def read_xlsx(
 
 
 def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawTable:
-    content_hash, _ = _scan_bytes(path, "binary")
+    content_hash = file_hash(path)
     try:
         described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
         headers = [str(r[0]) for r in described]
