@@ -118,3 +118,24 @@ def test_a_lock_held_by_another_process(tmp_path: Path) -> None:
         holder.wait()
     time.sleep(0.1)
     Store.open(path).close()
+
+
+def test_a_first_version_store_opens_with_its_data(tmp_path: Path) -> None:
+    """tests/fixtures/store-v1.duckdb was written by goodwill 0.1 (store version 1):
+    two accounts, two orders, three imports. Opening a copy upgrades it to the current
+    version (a no-op while that is 1) and keeps every row and the import log."""
+    import shutil
+
+    path = tmp_path / "old.duckdb"
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "store-v1.duckdb", path)
+    with Store.open(path) as store:
+        assert store.schema_version == migrations.SCHEMA_VERSION
+        assert store.counts()["accounts"] == 2 and store.counts()["orders"] == 2
+        assert store.con.execute("SELECT sum(amount) FROM orders").fetchone() == (120.5,)
+        assert list(store.imports().import_id) == [3, 2, 1]
+    con = duckdb.connect(str(path))
+    version = con.execute(
+        f"SELECT value FROM {META_TABLE} WHERE key = 'schema_version'"
+    ).fetchone()
+    con.close()
+    assert version == (str(migrations.SCHEMA_VERSION),)
