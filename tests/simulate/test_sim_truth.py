@@ -220,3 +220,30 @@ def test_latent_state_matches_churn(db: duckdb.DuckDBPyConnection) -> None:
         "truth_accounts t USING (account_id) WHERE t.churn_on IS NOT NULL",
     )
     assert leaving < healthy
+
+
+def test_visits_help_only_responsive_accounts() -> None:
+    """Two copies of a world: one where every customer is visited fortnightly, one where
+    nobody is. Health rises for responsive accounts; the others gain nothing (only the
+    promises made at visits, some broken, touch them)."""
+    import datetime as dt
+
+    import numpy as np
+
+    from goodwill.simulate import World, make_config
+
+    cfg = make_config(accounts=1500, years=1.0, end=dt.date(2025, 6, 30), seed=21)
+    visited, control = World(cfg), World(cfg)
+    while not visited.finished:
+        ids = visited.account_ids()
+        visited.step({a: "visit" for a in ids} if visited.week % 2 == 0 else {})
+        control.step({})
+    pop = visited.population
+    both = visited.state.alive & control.state.alive & (pop.kind == 0)
+    gain = visited.state.health - control.state.health
+    responsive = gain[both & pop.responsive].mean()
+    cold = gain[both & ~pop.responsive].mean()
+    assert responsive > 0.5
+    assert abs(cold) < 0.25
+    assert responsive > cold + 0.5
+    assert np.corrcoef(gain[both], pop.response_effect[both])[0, 1] > 0.3
