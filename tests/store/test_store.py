@@ -134,8 +134,6 @@ def test_a_first_version_store_opens_with_its_data(tmp_path: Path) -> None:
         assert store.con.execute("SELECT sum(amount) FROM orders").fetchone() == (120.5,)
         assert list(store.imports().import_id) == [3, 2, 1]
     con = duckdb.connect(str(path))
-    version = con.execute(
-        f"SELECT value FROM {META_TABLE} WHERE key = 'schema_version'"
-    ).fetchone()
+    version = con.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'schema_version'").fetchone()
     con.close()
     assert version == (str(migrations.SCHEMA_VERSION),)
