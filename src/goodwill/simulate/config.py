@@ -166,8 +166,8 @@ class SimConfig:
     order_coupling: Annotated[
         float,
         P(
-            "Maximum order-rate coupling: orders scale by exp(c_i * g(h)), c_i ~ U(0, c), "
-            "g(h) = min(h - 0.5, 0) + 0.5 * clip(h - 0.5, 0, 1).",
+            "Maximum order-rate coupling: orders scale by exp(c_i * min(h - 0.5, 0)), "
+            "c_i ~ U(0, c).",
             "effect",
         ),
     ] = 0.7

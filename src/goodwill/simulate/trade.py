@@ -32,9 +32,8 @@ def customer_orders(ctx: StepContext) -> None:
     cfg, pop, st, rng = ctx.cfg, ctx.pop, ctx.st, ctx.rng
     general, bouw = season_factor(cfg, ctx.day0 + 3)
     season = np.where(pop.segment == BOUW, bouw, general)
-    # fading accounts order less; thriving ones a little more (half the slope, capped)
-    gap = st.health - 0.5
-    coupling = np.exp(pop.order_coupling * (np.minimum(gap, 0.0) + 0.5 * np.clip(gap, 0.0, 1.0)))
+    # fading accounts order less (thriving ones no more: see docs/simulator.md, limits)
+    coupling = np.exp(pop.order_coupling * np.minimum(st.health - 0.5, 0.0))
     distress = np.where(st.distress_day >= 0, 0.85, 1.0)
     rate = pop.order_rate * season * st.share * coupling * distress
     rate = np.where(ctx.act & st.is_customer, rate, 0.0)
