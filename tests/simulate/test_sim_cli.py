@@ -48,3 +48,17 @@ def test_refuses_a_folder_that_is_not_empty(
     assert code == 2
     assert "not empty" in capsys.readouterr().err
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_every_option_is_documented() -> None:
+    import typer.main
+
+    from goodwill.cli.main import app
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "simulator.md").read_text()
+    command = typer.main.get_command(app)
+    simulate = command.commands["simulate"]  # type: ignore[attr-defined]
+    options = [o for p in simulate.params for o in p.opts if o.startswith("--")]
+    assert "--accounts" in options
+    for option in options:
+        assert f"`{option}" in docs, f"{option} missing from docs/simulator.md"
