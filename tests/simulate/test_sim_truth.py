@@ -247,3 +247,16 @@ def test_visits_help_only_responsive_accounts() -> None:
     assert abs(cold) < 0.25
     assert responsive > cold + 0.5
     assert np.corrcoef(gain[both], pop.response_effect[both])[0, 1] > 0.3
+
+
+def test_our_routine_does_not_stop_on_the_churn_date(big_db: duckdb.DuckDBPyConnection) -> None:
+    """Managers cannot see churn, so outbound contact goes on for a while after it."""
+    after = one(
+        big_db,
+        """SELECT count(DISTINCT account_id) FROM interactions i
+           JOIN truth_accounts t USING (account_id)
+           WHERE t.churn_on IS NOT NULL AND i.direction = 'outbound'
+             AND CAST(i.occurred_on AS TIMESTAMP) >= CAST(t.churn_on AS DATE)""",
+    )
+    churned = one(big_db, "SELECT count(churn_on) FROM truth_accounts")
+    assert 0.1 * churned < after < churned

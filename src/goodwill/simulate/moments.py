@@ -85,7 +85,8 @@ def apply_actions(ctx: StepContext, actions: IntArr) -> None:
         [minutes * 1.1 + km * 2 * 0.23, minutes * 1.1, np.full(acc.size, 150.0)],
         4.0,
     )
-    contact = np.where(reachable, ctx.contact_of(acc), -1)
+    # a gone customer's contact person still picks up the phone (and says so)
+    contact = np.where(ctx.st.started[acc], ctx.contact_of(acc), -1)
     add_interactions(ctx, acc, ts, channel, OUTBOUND, purpose, contact, minutes, cost)
     # the true effect: only responsive accounts, only if the moment reached them
     weight = np.where(channel == EVENT, ACTION_WEIGHT[4], ACTION_WEIGHT[np.minimum(code, 3)])

@@ -51,7 +51,11 @@ def habit_codes(world: World) -> np.ndarray:
     if week in EVENT_WEEKS:
         codes[(tier <= 1) & ~prospect] = INVITE
     codes[visit] = VISIT
-    codes[~st.alive | (pop.kind == SUPPLIER)] = 0
+    # managers do not know when a customer has left: they keep to the routine until
+    # they notice, 8 to 26 weeks later
+    notice_day = st.churn_day + 7 * (8 + pop.phase % 19)
+    unnoticed = (st.churn_day >= 0) & (day0 < notice_day)
+    codes[~(st.alive | unnoticed) | (pop.kind == SUPPLIER)] = 0
     return codes
 
 
