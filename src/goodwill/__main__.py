@@ -2,6 +2,6 @@
 
 import sys
 
-from goodwill.cli.main import main
+from goodwill.cli import main
 
 sys.exit(main())

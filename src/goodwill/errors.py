@@ -77,6 +77,12 @@ class ImportValidationError(GoodwillError, ValueError):
         return first
 
 
+class Interrupted(GoodwillError):
+    """The user interrupted a command (Ctrl-C); the store was left as it was."""
+
+    exit_code = 130
+
+
 class UndoError(GoodwillError):
     """An import cannot be undone (unknown, already undone, or later imports depend on it)."""
 

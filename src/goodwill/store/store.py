@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -12,7 +13,13 @@ import duckdb
 import pandas as pd
 
 from goodwill._typing import ExportFormat, Lang
-from goodwill.errors import NotAStoreError, StoreError, StoreLockedError, StoreVersionError
+from goodwill.errors import (
+    Interrupted,
+    NotAStoreError,
+    StoreError,
+    StoreLockedError,
+    StoreVersionError,
+)
 from goodwill.ingest.options import ImportOptions
 from goodwill.ingest.report import ImportReport, UndoReport
 from goodwill.progress import ProgressCallback
@@ -24,6 +31,23 @@ from goodwill.store.schema import TABLE_ORDER, TABLES
 #: explicit memory limit (DuckDB's default is 80 % of RAM).
 DEFAULT_MEMORY_LIMIT = "3GB"
 _LOCK = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Turn Ctrl-C inside DuckDB (which raises its own error) into :class:`Interrupted`.
+
+    Every write runs in a transaction that is rolled back on the way out, so the message
+    can promise that the store is as it was.
+    """
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        raise Interrupted("interrupted; the store is as it was before this command") from exc
+    except (duckdb.InterruptException, RuntimeError) as exc:
+        if "interrupt" not in str(exc).lower():
+            raise
+        raise Interrupted("interrupted; the store is as it was before this command") from exc
 
 
 def _describe_process(pid: int, exe: str) -> str:
@@ -265,16 +289,17 @@ class Store:
         self._check_table(table)
         if mapping:
             options = ImportOptions(**{**(options or ImportOptions()).__dict__, "mapping": mapping})
-        return import_files(
-            self.con,
-            [(table, Path(path))],
-            self.path.parent,
-            options=options,
-            dry_run=dry_run,
-            errors_path=Path(errors_path) if errors_path else None,
-            lang=lang,
-            progress=progress,
-        )[0]
+        with _interruptible():
+            return import_files(
+                self.con,
+                [(table, Path(path))],
+                self.path.parent,
+                options=options,
+                dry_run=dry_run,
+                errors_path=Path(errors_path) if errors_path else None,
+                lang=lang,
+                progress=progress,
+            )[0]
 
     def import_dir(
         self,
@@ -292,16 +317,17 @@ class Store:
         from goodwill.ingest.pipeline import import_files
 
         files = discover(Path(folder))
-        return import_files(
-            self.con,
-            files,
-            self.path.parent,
-            options=options,
-            dry_run=dry_run,
-            errors_path=Path(errors_path) if errors_path else None,
-            lang=lang,
-            progress=progress,
-        )
+        with _interruptible():
+            return import_files(
+                self.con,
+                files,
+                self.path.parent,
+                options=options,
+                dry_run=dry_run,
+                errors_path=Path(errors_path) if errors_path else None,
+                lang=lang,
+                progress=progress,
+            )
 
     def undo(self, import_id: int) -> UndoReport:
         """Revert one import: its rows leave, the rows it replaced come back.
@@ -310,7 +336,8 @@ class Store:
         """
         from goodwill.ingest.undo import undo_import
 
-        return undo_import(self.con, import_id)
+        with _interruptible():
+            return undo_import(self.con, import_id)
 
     def export(
         self,
@@ -325,4 +352,5 @@ class Store:
         from goodwill.export import export_table
 
         self._check_table(table)
-        return export_table(self.con, table, Path(to), format=format, convention=convention)
+        with _interruptible():
+            return export_table(self.con, table, Path(to), format=format, convention=convention)
