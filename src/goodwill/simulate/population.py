@@ -219,6 +219,8 @@ def make_population(cfg: SimConfig, rng: np.random.Generator) -> Population:
         form = forms[int(form_u[i] * len(forms))]
         k = seen.get(base, 0)
         seen[base] = k + 1
+        if p in base:  # "Machinebouw Kempen" gets a neighbouring place, not "Kempen Kempen"
+            p = catalog.PLACES[(int(place[i]) + 1) % len(catalog.PLACES)]
         full = f"{base} {form}" if k == 0 else f"{base} {p if k == 1 else k} {form}"
         names.append(full)
         domains.append(_slug(full.rsplit(" ", 1)[0]) + (".be" if is_be[i] else ".nl"))
@@ -304,7 +306,12 @@ def make_population(cfg: SimConfig, rng: np.random.Generator) -> Population:
     # owners: managers by region (a manager covers a few regions), buyers for suppliers
     n_man = len(managers.codes)
     region_key = np.where(is_be, 100 + be_r, nl_r)
-    owner = (region_key * 7 + rng.integers(0, 2, n)) % n_man
+    keys = np.unique(region_key)
+    region_owner = np.empty(keys.size, dtype=np.int64)
+    region_owner[rng.permutation(keys.size)] = np.arange(keys.size) % n_man
+    owner = region_owner[np.searchsorted(keys, region_key)]
+    # a share of accounts sits with a colleague (history, personal ties)
+    owner = np.where(rng.random(n) < 0.15, (owner + 1) % n_man, owner)
     owner = np.where(is_sup, rng.integers(0, len(catalog.BUYERS), n), owner).astype(np.int64)
 
     # account groups: a few big existing customers are parents
