@@ -67,25 +67,52 @@ def check_weights(weights: ArrayLike | None, n: int) -> FloatArray:
     return w
 
 
+def dense_codes(values: FloatArray) -> tuple[FloatArray, IntArray]:
+    """``(uniques, codes)`` with ``uniques[codes] == values``.
+
+    Whole numbers in a modest range (days, counts) are coded by offset, without hashing;
+    ``uniques`` may then hold values that no row has, which lookup tables tolerate.
+    Anything else is factorised.
+    """
+    if len(values):
+        lo, hi = float(values.min()), float(values.max())
+        span = hi - lo
+        if span <= max(4 * len(values), 1024) and np.array_equal(values, np.floor(values)):
+            return lo + np.arange(int(span) + 1, dtype=np.float64), (values - lo).astype(np.intp)
+    codes, uniques = pd.factorize(values)
+    return np.asarray(uniques, dtype=np.float64), codes.astype(np.intp)
+
+
 def group_codes(columns: list[FloatArray]) -> tuple[IntArray, IntArray]:
-    """Codes of identical rows across ``columns`` (hash-based, no sort) and each group's first row.
+    """Codes of identical rows across ``columns`` and each group's first row.
 
     Returns ``(inverse, first)``: row ``i`` belongs to group ``inverse[i]``, and
     ``first[g]`` is the index of a row of group ``g``.
     """
-    combined: IntArray = pd.factorize(columns[0])[0].astype(np.int64)
+    n = len(columns[0])
+    uniques, codes = dense_codes(columns[0])
+    combined = codes.astype(np.int64)
+    groups = len(uniques)
     for col in columns[1:]:
-        codes, uniques = pd.factorize(col)
+        uniques, codes = dense_codes(col)
         radix = max(len(uniques), 1)
-        if (int(combined.max(initial=0)) + 1) * radix >= np.iinfo(np.int64).max:
-            # too many distinct values for one 64-bit key: renumber first
+        if groups * radix >= np.iinfo(np.int64).max:
+            # too many combinations for one 64-bit key: renumber first
             combined = pd.factorize(combined)[0].astype(np.int64)
-        combined = combined * np.int64(radix) + codes.astype(np.int64)
-    inverse_raw, _ = pd.factorize(combined)
-    inverse = inverse_raw.astype(np.int64)
-    n_groups = int(inverse.max()) + 1 if len(inverse) else 0
+            groups = int(combined.max(initial=-1)) + 1
+        combined = combined * np.int64(radix) + codes
+        groups *= radix
+    if groups <= max(4 * n, 1024):
+        # small key space: presence by counting, no hashing
+        present = np.flatnonzero(np.bincount(combined, minlength=groups))
+        remap = np.empty(groups, dtype=np.int64)
+        remap[present] = np.arange(len(present))
+        inverse = remap[combined]
+    else:
+        inverse = pd.factorize(combined)[0].astype(np.int64)
+    n_groups = int(inverse.max()) + 1 if n else 0
     first = np.empty(n_groups, dtype=np.int64)
-    first[inverse[::-1]] = np.arange(len(inverse) - 1, -1, -1, dtype=np.int64)
+    first[inverse[::-1]] = np.arange(n - 1, -1, -1, dtype=np.int64)
     return inverse, first
 
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
-import pandas as pd
 from scipy import special
 
 from goodwill.models._arrays import (
@@ -27,6 +26,7 @@ from goodwill.models._arrays import (
     FloatArray,
     IntArray,
     as_vector,
+    dense_codes,
     softplus_sigmoid,
     wdot,
 )
@@ -59,11 +59,6 @@ class _Prepared:
     wp: FloatArray
 
 
-def _codes(values: FloatArray) -> tuple[FloatArray, IntArray]:
-    codes, uniques = pd.factorize(values)
-    return np.asarray(uniques, dtype=np.float64), codes.astype(np.intp)
-
-
 class BetaGeo(PurchaseModel[_Prepared]):
     """BG/NBD (Fader, Hardie & Lee 2005) with parameters ``r, alpha, a, b``.
 
@@ -83,11 +78,11 @@ class BetaGeo(PurchaseModel[_Prepared]):
     def _prepare(self, data: FitData) -> _Prepared:
         x, t_x, big_t = data.columns["frequency"], data.columns["recency"], data.columns["T"]
         w = data.weights
-        x_unique, x_code = _codes(x)
-        t_unique, t_code = _codes(big_t)
+        x_unique, x_code = dense_codes(x)
+        t_unique, t_code = dense_codes(big_t)
         pos = x > 0
-        tx_unique, tx_code = _codes(t_x[pos])
-        xp_unique, xp_code = _codes(x[pos])
+        tx_unique, tx_code = dense_codes(t_x[pos])
+        xp_unique, xp_code = dense_codes(x[pos])
         return _Prepared(
             x_unique=x_unique,
             w_unique=np.bincount(x_code, weights=w, minlength=len(x_unique)).astype(np.float64),

@@ -25,6 +25,7 @@ from goodwill.models._arrays import (
     FloatArray,
     as_vector,
     check_weights,
+    dense_codes,
     same_length,
     wdot,
 )
@@ -104,7 +105,7 @@ class GammaGamma(ParametricModel[_Prepared]):
         if np.any(x <= 0):
             raise ModelInputError("Gamma-Gamma's likelihood needs frequency > 0 on every row.")
         w = data.weights
-        x_unique, inverse = np.unique(x, return_inverse=True)
+        x_unique, inverse = dense_codes(x)
         log_m = np.log(m)
         return _Prepared(
             x_unique=x_unique,
