@@ -123,7 +123,7 @@ def test_a_lock_held_by_another_process(tmp_path: Path) -> None:
 def test_a_first_version_store_opens_with_its_data(tmp_path: Path) -> None:
     """tests/fixtures/store-v1.duckdb was written by goodwill 0.1 (store version 1):
     two accounts, two orders, three imports. Opening a copy upgrades it to the current
-    version (a no-op while that is 1) and keeps every row and the import log."""
+    version (version 2 adds the health snapshots) and keeps every row and the log."""
     import shutil
 
     path = tmp_path / "old.duckdb"
@@ -133,6 +133,8 @@ def test_a_first_version_store_opens_with_its_data(tmp_path: Path) -> None:
         assert store.counts()["accounts"] == 2 and store.counts()["orders"] == 2
         assert store.con.execute("SELECT sum(amount) FROM orders").fetchone() == (120.5,)
         assert list(store.imports().import_id) == [3, 2, 1]
+        tables = {r[0] for r in store.con.execute("SHOW TABLES").fetchall()}
+        assert {"health_snapshots", "snapshot_runs"} <= tables
     con = duckdb.connect(str(path))
     version = con.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'schema_version'").fetchone()
     con.close()

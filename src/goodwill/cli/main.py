@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import typer
 
-from goodwill.cli import commands_data, commands_demo, commands_simulate
+from goodwill.cli import commands_data, commands_demo, commands_score, commands_simulate
 from goodwill.cli.context import set_lang
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ REGISTRARS: list[Callable[[typer.Typer], None]] = [
     commands_data.register,
     commands_simulate.register,
     commands_demo.register,
+    commands_score.register,
 ]
 for _register in REGISTRARS:
     _register(app)

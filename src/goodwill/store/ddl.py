@@ -37,7 +37,8 @@ def history_table(name: str) -> str:
 
 
 def create_statements() -> list[str]:
-    """Statements that create a new store at the current schema version (no meta rows)."""
+    """Statements that create a new store at schema version 1 (no meta rows); the
+    migrations take it from there."""
     stmts = [
         f"CREATE TABLE {META_TABLE} (key VARCHAR, value VARCHAR)",
         f"""CREATE TABLE {IMPORTS_TABLE} (

@@ -1,8 +1,12 @@
 """Schema versions and the steps that upgrade an older store in place.
 
 A store records its version in ``goodwill_meta``. ``MIGRATIONS[n]`` upgrades a store of
-version ``n`` to ``n + 1``; opening an older store runs the missing steps in one
-transaction. A store of a newer version than this goodwill knows is refused.
+version ``n`` to ``n + 1``. New stores are created at version 1 and brought up to date
+by the same steps, so an upgraded store and a new one are alike. Opening an older store
+runs the missing steps in one transaction; a store of a newer version is refused.
+
+- 1: the eight input tables, their history tables, the import log.
+- 2: health snapshots (one row per account and as-of date) and the runs that made them.
 """
 
 from __future__ import annotations
@@ -11,13 +15,40 @@ from collections.abc import Callable
 
 import duckdb
 
-#: The version new stores are created at.
-SCHEMA_VERSION = 1
+#: The version new stores end up at.
+SCHEMA_VERSION = 2
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
+SNAPSHOT_COLUMNS = (
+    ("as_of", "DATE"),
+    ("account_id", "VARCHAR"),
+    ("health", "DOUBLE"),
+    ("status", "VARCHAR"),
+    ("trend", "VARCHAR"),
+    ("p_alive", "DOUBLE"),
+    ("revenue_12m", "DOUBLE"),
+    ("margin_12m", "DOUBLE"),
+    ("expected_purchases_12m", "DOUBLE"),
+    ("clv_12m", "DOUBLE"),
+    ("cost_to_serve_12m", "DOUBLE"),
+    ("net_value", "DOUBLE"),
+    ("reasons", "VARCHAR"),  # JSON: ranked reasons as data (code, points, baseline, numbers)
+    ("signals", "VARCHAR"),  # JSON: every signal's value, norm and points
+)
+
+
+def _v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
+    cols = ", ".join(f"{name} {kind}" for name, kind in SNAPSHOT_COLUMNS)
+    con.execute(f"CREATE TABLE health_snapshots ({cols})")
+    con.execute(
+        "CREATE TABLE snapshot_runs (as_of DATE, computed_at TIMESTAMP, goodwill_version VARCHAR,"
+        " accounts BIGINT, settings VARCHAR, models VARCHAR, imports VARCHAR)"
+    )
+
+
 #: version n -> the step that upgrades a store of version n to n + 1
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 def pending(version: int) -> list[tuple[int, Migration]]:

@@ -172,9 +172,15 @@ class Store:
             for stmt in create_statements():
                 con.execute(stmt)
             con.execute(
-                f"INSERT INTO {META_TABLE} VALUES ('format', ?), ('schema_version', ?)",
-                [STORE_FORMAT, str(migrations.SCHEMA_VERSION)],
+                f"INSERT INTO {META_TABLE} VALUES ('format', ?), ('schema_version', '1')",
+                [STORE_FORMAT],
             )
+            for from_version, step in migrations.pending(1):
+                step(con)
+                con.execute(
+                    f"UPDATE {META_TABLE} SET value = ? WHERE key = 'schema_version'",
+                    [str(from_version + 1)],
+                )
             con.execute("COMMIT")
             return migrations.SCHEMA_VERSION
         has_meta = con.execute(

@@ -1,0 +1,220 @@
+"""Scoring as of a date: value, health with its reasons, saved as a snapshot.
+
+``score(store, as_of)`` uses only facts dated on or before ``as_of``; scoring the same
+date again replaces that date's snapshot, so every figure has a history. Each snapshot
+records the settings, the fitted models and the imports it was computed from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from goodwill._typing import Lang
+from goodwill.errors import GoodwillError
+from goodwill.settings import Settings
+from goodwill.signals.facts import account_facts, monthly_order_days
+from goodwill.signals.health import SIGNALS, health_signals, reasons_for
+from goodwill.signals.reasons import Reason
+from goodwill.signals.seasonal import month_index
+from goodwill.store import Store
+from goodwill.store.migrations import SNAPSHOT_COLUMNS
+from goodwill.value import ValueModels, account_value
+
+#: the columns of a snapshot export, in order
+EXPORT_COLUMNS = (
+    "account_id", "name", "owner", "segment", "health", "status", "trend", "p_alive",
+    "revenue_12m", "margin_12m", "expected_purchases_12m", "clv_12m", "cost_to_serve_12m",
+    "net_value", "top_reason",
+)  # fmt: skip
+
+
+@dataclass
+class Snapshot:
+    """Scores of every customer account as of one date."""
+
+    as_of: dt.date
+    #: one row per account (index account_id): figures, statuses and signal columns
+    table: pd.DataFrame
+    #: per account, ranked reasons
+    reasons: dict[str, list[Reason]]
+    models: ValueModels = field(default_factory=ValueModels)
+    settings: Settings = field(default_factory=Settings.load)
+
+    def export_frame(self, lang: Lang = "en") -> pd.DataFrame:
+        """The snapshot as a flat table with the top reason in ``lang``."""
+        frame = self.table.reset_index()
+        frame["top_reason"] = [
+            self.reasons[a][0].text(lang) if self.reasons.get(a) else ""
+            for a in frame["account_id"]
+        ]
+        return frame[list(EXPORT_COLUMNS)]
+
+    def needing_attention(self, limit: int = 20) -> pd.DataFrame:
+        """At-risk and watch accounts, most valuable first; dormant accounts (no order
+        for ``health.churn_silence_days``) are left out: they have already gone."""
+        t = self.table
+        flagged = t[t["status"].isin(["at_risk", "watch"]) & ~t["dormant"]].copy()
+        flagged["_order"] = flagged["status"].map({"at_risk": 0, "watch": 1})
+        flagged = flagged.sort_values(["_order", "clv_12m"], ascending=[True, False])
+        return flagged.drop(columns="_order").head(limit)
+
+
+def _as_date(value: dt.date | str | None, store: Store) -> dt.date:
+    if value is None:
+        row = store.con.execute("SELECT CAST(max(ordered_on) AS DATE) FROM orders").fetchone()
+        if not row or row[0] is None:
+            raise GoodwillError("there are no orders to score; import orders first")
+        return row[0]  # type: ignore[no-any-return]
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise GoodwillError("'{value}' is not a date like 2026-10-31", value=value) from exc
+
+
+def score(
+    store: Store,
+    as_of: dt.date | str | None = None,
+    *,
+    settings: Settings | None = None,
+    save: bool = True,
+) -> Snapshot:
+    """Score every customer account as of ``as_of`` (default: the last order date) and,
+    with ``save``, store the snapshot (replacing one of the same date)."""
+    settings = settings or Settings.for_store(store.path)
+    day = _as_date(as_of, store)
+    facts = account_facts(store.con, day, settings)
+    season = month_index(monthly_order_days(store.con, day), day)
+    value, models = account_value(store, day, facts["margin_rate"], settings)
+    value = value.reindex(facts.index)
+    signals = health_signals(facts, value["p_alive"], season, day, settings)
+    reasons = dict(zip(facts.index, reasons_for(signals, facts, settings), strict=True))
+    table = pd.DataFrame(index=facts.index)
+    for col in ("name", "owner", "segment", "parent_id"):
+        table[col] = facts[col]
+    table["health"] = signals["health"].round(2)
+    table["status"] = signals["status"]
+    table["trend"] = _trend(store, day, table["health"], settings)
+    silence = float(settings["health"]["churn_silence_days"])
+    table["dormant"] = signals["days_since_order"] > silence
+    table["p_alive"] = value["p_alive"]
+    table["revenue_12m"] = facts["revenue_12m"]
+    table["margin_12m"] = facts["margin_12m"]
+    table["expected_purchases_12m"] = value["expected_purchases_12m"]
+    table["clv_12m"] = value["clv_12m"]
+    table["cost_to_serve_12m"] = facts["cost_to_serve_12m"]
+    table["net_value"] = table["clv_12m"] - table["cost_to_serve_12m"]
+    for col in signals.columns:
+        if col not in ("health", "status", "p_alive"):
+            table[col] = signals[col]
+    snapshot = Snapshot(day, table, reasons, models, settings)
+    if save:
+        save_snapshot(store, snapshot)
+    return snapshot
+
+
+def _trend(store: Store, day: dt.date, health: pd.Series, settings: Settings) -> pd.Series:
+    previous = store.con.execute(
+        "SELECT account_id, health FROM health_snapshots WHERE as_of = "
+        "(SELECT max(as_of) FROM health_snapshots WHERE as_of < ?)",
+        [day],
+    ).df()
+    if previous.empty:
+        return pd.Series("new", index=health.index)
+    before = previous.set_index("account_id")["health"].reindex(health.index)
+    change = health - before
+    step = float(settings["health"]["trend_points"])
+    return pd.Series(
+        np.where(
+            before.isna(),
+            "new",
+            np.where(
+                change >= step, "improving", np.where(change <= -step, "deteriorating", "stable")
+            ),
+        ),
+        index=health.index,
+    )
+
+
+def _signal_json(row: pd.Series) -> str:
+    data: dict[str, Any] = {}
+    for name in SIGNALS:
+        data[name] = {
+            "points": round(float(row[f"{name}_points"]), 3),
+            "baseline": round(float(row[f"{name}_baseline"]), 3),
+        }
+    for col in (
+        "days_since_order", "order_gap_days", "order_expected_missed", "days_since_heard",
+        "heard_gap_days", "heard_expected_missed", "complaint_expected_missed",
+        "order_trend_ratio",
+    ):  # fmt: skip
+        v = row.get(col)
+        data[col] = None if v is None or pd.isna(v) else round(float(v), 4)
+    return json.dumps(data, sort_keys=True)
+
+
+def save_snapshot(store: Store, snapshot: Snapshot) -> None:
+    """Write ``snapshot`` to the store, replacing any snapshot of the same date."""
+    from goodwill import __version__
+
+    t = snapshot.table
+    names = [name for name, _ in SNAPSHOT_COLUMNS]
+    rows = pd.DataFrame(
+        {
+            "as_of": snapshot.as_of,
+            "account_id": t.index.to_numpy(),
+            **{c: t[c].to_numpy() for c in names[2:-2]},
+            "reasons": [
+                json.dumps([r.to_dict() for r in snapshot.reasons.get(a, [])]) for a in t.index
+            ],
+            "signals": [_signal_json(row) for _, row in t.iterrows()],
+        }
+    )[names]
+    imports = store.con.execute(
+        "SELECT import_id FROM goodwill_imports WHERE status = 'done' ORDER BY 1"
+    ).fetchall()
+    run = [
+        snapshot.as_of,
+        __version__,
+        len(t),
+        snapshot.settings.to_json(),
+        json.dumps(
+            {
+                "purchase": snapshot.models.purchase,
+                "spend": snapshot.models.spend,
+                "notes": snapshot.models.notes,
+            },
+            sort_keys=True,
+            default=str,
+        ),
+        json.dumps([int(i[0]) for i in imports]),
+    ]
+    con = store.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM health_snapshots WHERE as_of = ?", [snapshot.as_of])
+        con.execute("DELETE FROM snapshot_runs WHERE as_of = ?", [snapshot.as_of])
+        con.register("_snapshot_rows", rows)
+        con.execute("INSERT INTO health_snapshots SELECT * FROM _snapshot_rows")
+        con.unregister("_snapshot_rows")
+        con.execute(
+            "INSERT INTO snapshot_runs VALUES (?, current_localtimestamp(), ?, ?, ?, ?, ?)", run
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def load_snapshot(store: Store, as_of: dt.date) -> pd.DataFrame:
+    """A saved snapshot as stored (one row per account)."""
+    return store.con.execute(
+        "SELECT * FROM health_snapshots WHERE as_of = ? ORDER BY account_id", [as_of]
+    ).df()

@@ -1,0 +1,212 @@
+"""Per-account facts as of a date, in one pass of SQL over the store.
+
+Every figure here has one definition, reused by every score that needs it:
+
+- an *order day* is a calendar day with customer orders (test orders excluded), its
+  revenue the day's net amount and its margin the recorded margin or, where missing,
+  ``value.default_margin_rate`` × amount;
+- we *heard from* an account on a day with an order, an inbound interaction, a complaint
+  opened or a quote issued to it;
+- a *promise is broken* when it was due on or before the as-of date and not kept by its
+  due date (kept late, or still open);
+- a complaint's *response time* is the hours from ``opened_on`` to ``first_response_on``;
+  one still unanswered at the as-of date counts with the hours it has waited so far;
+- *cost to serve* is, over interactions, minutes (or the channel's default) / 60 × the
+  channel's hourly rate, plus the recorded cost;
+- a *contact is active* when started (or no start known) and not yet left.
+
+A fact counts only when its own date is on or before the as-of date; later imports that
+fill in ``kept_on``, ``resolved_on``, ``first_response_on`` or ``left_on`` do not change
+an earlier as-of date's facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from goodwill.settings import Settings
+
+
+def _rates_sql(mapping: dict[str, float], column: str, fallback: float) -> str:
+    whens = " ".join(f"WHEN '{k}' THEN {float(v)!r}" for k, v in sorted(mapping.items()))
+    return f"(CASE {column} {whens} ELSE {fallback!r} END)"
+
+
+def account_facts(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Settings
+) -> pd.DataFrame:
+    """One row per customer account that had ordered by ``as_of``, indexed by account_id."""
+    value, health = settings["value"], settings["health"]
+    lookback = int(health["lookback_days"])
+    trend = int(health["trend_window_days"])
+    departures = int(health["departure_window_days"])
+    minutes = _rates_sql(value["default_minutes"], "i.channel", 0.0)
+    rate = _rates_sql(value["hourly_rate"], "i.channel", 0.0)
+    sql = f"""
+    WITH cust AS (
+        SELECT account_id, name, owner, segment, parent_id FROM accounts
+        WHERE kind = 'customer' AND (created_on IS NULL OR CAST(created_on AS DATE) <= $a)
+    ),
+    od AS (
+        SELECT o.account_id, CAST(o.ordered_on AS DATE) AS d, sum(o.amount) AS amount,
+               sum(coalesce(o.margin, o.amount * $margin_rate)) AS margin
+        FROM orders o SEMI JOIN cust c ON o.account_id = c.account_id
+        WHERE CAST(o.ordered_on AS DATE) <= $a AND NOT coalesce(o.is_test, false)
+        GROUP BY ALL
+    ),
+    od_stats AS (
+        SELECT account_id, min(d) AS first_order, max(d) AS last_order, count(*) AS order_days,
+               sum(amount) FILTER (WHERE d > $a - {lookback}) AS revenue_12m,
+               sum(margin) FILTER (WHERE d > $a - {lookback}) AS margin_12m,
+               sum(margin) AS margin_all, sum(amount) AS revenue_all,
+               sum(amount) FILTER (WHERE d > $a - {trend}) AS revenue_recent,
+               count(*) FILTER (WHERE d > $a - {trend}) AS orders_recent,
+               count(*) FILTER (WHERE d > $a - {trend} - {lookback} AND d <= $a - {trend})
+                   AS orders_before,
+               sum(amount) FILTER (WHERE d > $a - 365 - {trend} AND d <= $a - 365)
+                   AS revenue_year_before
+        FROM od GROUP BY 1
+    ),
+    od_window AS (  -- the account's rhythm in the year up to its last order
+        SELECT od.account_id, count(*) AS n, max(od.d) - min(od.d) AS span_days
+        FROM od JOIN od_stats s USING (account_id)
+        WHERE od.d > s.last_order - {lookback}
+        GROUP BY 1
+    ),
+    heard AS (
+        SELECT account_id, d FROM od
+        UNION
+        SELECT i.account_id, CAST(i.occurred_on AS DATE) FROM interactions i
+        SEMI JOIN cust c ON i.account_id = c.account_id
+        WHERE i.direction = 'inbound' AND CAST(i.occurred_on AS DATE) <= $a
+        UNION
+        SELECT k.account_id, CAST(k.opened_on AS DATE) FROM complaints k
+        SEMI JOIN cust c ON k.account_id = c.account_id WHERE CAST(k.opened_on AS DATE) <= $a
+        UNION
+        SELECT q.account_id, CAST(q.issued_on AS DATE) FROM quotes q
+        SEMI JOIN cust c ON q.account_id = c.account_id WHERE CAST(q.issued_on AS DATE) <= $a
+    ),
+    heard_stats AS (
+        SELECT h.account_id, max(h.d) AS last_heard,
+               count(*) FILTER (WHERE h.d > $a - {trend}) AS heard_recent,
+               count(*) FILTER (WHERE h.d > $a - {trend} - {lookback} AND h.d <= $a - {trend})
+                   AS heard_before,
+               count(*) FILTER (WHERE h.d > m.last_d - {lookback}) AS heard_n,
+               max(h.d) - min(h.d) FILTER (WHERE h.d > m.last_d - {lookback}) AS heard_span
+        FROM heard h JOIN (SELECT account_id, max(d) AS last_d FROM heard GROUP BY 1) m
+             USING (account_id)
+        GROUP BY 1
+    ),
+    compl AS (
+        SELECT k.account_id, CAST(k.opened_on AS DATE) AS d, k.opened_on, k.first_response_on
+        FROM complaints k SEMI JOIN cust c ON k.account_id = c.account_id
+        WHERE CAST(k.opened_on AS DATE) <= $a
+    ),
+    compl_stats AS (
+        SELECT c.account_id, max(c.d) AS last_complaint,
+               count(DISTINCT c.d) FILTER (WHERE c.d > m.last_d - {lookback}) AS complaint_n,
+               max(c.d) - min(c.d) FILTER (WHERE c.d > m.last_d - {lookback})
+                   AS complaint_span,
+               median(date_diff('minute', c.opened_on,
+                     CASE WHEN CAST(c.first_response_on AS DATE) <= $a THEN c.first_response_on
+                          ELSE CAST($a AS TIMESTAMP) + INTERVAL 1 DAY END) / 60.0)
+                   FILTER (WHERE c.d > $a - {lookback}) AS response_hours,
+               count(*) FILTER (WHERE c.d > $a - {lookback}) AS complaints_12m,
+               count(*) FILTER (WHERE c.d > $a - {lookback} AND (c.first_response_on IS NULL
+                     OR CAST(c.first_response_on AS DATE) > $a)) AS unanswered
+        FROM compl c JOIN (SELECT account_id, max(d) AS last_d FROM compl GROUP BY 1) m
+             USING (account_id)
+        GROUP BY 1
+    ),
+    contact_stats AS (
+        SELECT p.account_id,
+               count(*) FILTER (WHERE (p.started_on IS NULL OR CAST(p.started_on AS DATE) <= $a)
+                   AND (p.left_on IS NULL OR CAST(p.left_on AS DATE) > $a)) AS active_contacts,
+               count(*) FILTER (WHERE CAST(p.left_on AS DATE) <= $a
+                   AND CAST(p.left_on AS DATE) > $a - {departures}) AS departed_contacts
+        FROM contacts p SEMI JOIN cust c ON p.account_id = c.account_id
+        GROUP BY 1
+    ),
+    promise_stats AS (
+        SELECT p.account_id,
+               count(*) AS promises_due,
+               count(*) FILTER (WHERE p.kept_on IS NULL OR CAST(p.kept_on AS DATE) > $a
+                   OR CAST(p.kept_on AS DATE) > CAST(p.due_on AS DATE)) AS promises_broken
+        FROM promises p SEMI JOIN cust c ON p.account_id = c.account_id
+        WHERE CAST(p.due_on AS DATE) <= $a AND CAST(p.due_on AS DATE) > $a - {lookback}
+        GROUP BY 1
+    ),
+    quote_stats AS (
+        SELECT q.account_id,
+               count(*) AS quotes_decided,
+               count(*) FILTER (WHERE q.status = 'lost') AS quotes_lost,
+               mode(q.lost_to) FILTER (WHERE q.status = 'lost') AS lost_to
+        FROM quotes q SEMI JOIN cust c ON q.account_id = c.account_id
+        WHERE q.status IN ('won', 'lost') AND CAST(q.decided_on AS DATE) <= $a
+          AND CAST(q.decided_on AS DATE) > $a - {lookback}
+        GROUP BY 1
+    ),
+    cost_stats AS (
+        SELECT i.account_id,
+               sum(coalesce(i.minutes, {minutes}) / 60.0 * {rate} + coalesce(i.cost, 0))
+                   AS cost_to_serve_12m,
+               count(*) AS interactions_12m
+        FROM interactions i SEMI JOIN cust c ON i.account_id = c.account_id
+        WHERE CAST(i.occurred_on AS DATE) <= $a AND CAST(i.occurred_on AS DATE) > $a - {lookback}
+        GROUP BY 1
+    )
+    SELECT c.account_id, c.name, c.owner, c.segment, c.parent_id,
+           s.first_order, s.last_order, s.order_days,
+           coalesce(s.revenue_12m, 0) AS revenue_12m, coalesce(s.margin_12m, 0) AS margin_12m,
+           CASE WHEN s.revenue_all > 0 THEN s.margin_all / s.revenue_all END AS margin_rate,
+           coalesce(s.revenue_recent, 0) AS revenue_recent,
+           coalesce(s.revenue_year_before, 0) AS revenue_year_before,
+           s.orders_recent, s.orders_before, h.heard_recent, h.heard_before,
+           w.n AS window_orders, w.span_days AS window_span,
+           h.last_heard, h.heard_n, h.heard_span,
+           k.last_complaint, coalesce(k.complaint_n, 0) AS complaint_n, k.complaint_span,
+           k.response_hours, coalesce(k.complaints_12m, 0) AS complaints_12m,
+           coalesce(k.unanswered, 0) AS unanswered_complaints,
+           coalesce(p.active_contacts, 0) AS active_contacts,
+           coalesce(p.departed_contacts, 0) AS departed_contacts,
+           coalesce(pr.promises_due, 0) AS promises_due,
+           coalesce(pr.promises_broken, 0) AS promises_broken,
+           coalesce(q.quotes_decided, 0) AS quotes_decided,
+           coalesce(q.quotes_lost, 0) AS quotes_lost, q.lost_to,
+           coalesce(cs.cost_to_serve_12m, 0) AS cost_to_serve_12m,
+           coalesce(cs.interactions_12m, 0) AS interactions_12m
+    FROM cust c
+    JOIN od_stats s USING (account_id)
+    LEFT JOIN od_window w USING (account_id)
+    LEFT JOIN heard_stats h USING (account_id)
+    LEFT JOIN compl_stats k USING (account_id)
+    LEFT JOIN contact_stats p USING (account_id)
+    LEFT JOIN promise_stats pr USING (account_id)
+    LEFT JOIN quote_stats q USING (account_id)
+    LEFT JOIN cost_stats cs USING (account_id)
+    ORDER BY c.account_id
+    """
+    frame = con.execute(sql, {"a": as_of, "margin_rate": float(value["default_margin_rate"])}).df()
+    return frame.set_index("account_id")
+
+
+def monthly_order_days(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, years: int = 3
+) -> pd.DataFrame:
+    """Customer order days per calendar month over the ``years`` before ``as_of``:
+    the raw material of the portfolio's seasonal pattern."""
+    return con.execute(
+        """
+        SELECT year(d) AS y, month(d) AS m, count(*) AS n FROM (
+            SELECT DISTINCT o.account_id, CAST(o.ordered_on AS DATE) AS d
+            FROM orders o JOIN accounts a USING (account_id)
+            WHERE a.kind = 'customer' AND NOT coalesce(o.is_test, false)
+              AND CAST(o.ordered_on AS DATE) <= $a
+              AND CAST(o.ordered_on AS DATE) > $a - INTERVAL (CAST($y AS INTEGER)) YEAR
+        ) GROUP BY ALL ORDER BY 1, 2
+        """,
+        {"a": as_of, "y": years},
+    ).df()

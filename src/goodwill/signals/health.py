@@ -1,0 +1,305 @@
+"""The health scorecard: signals with their value, the account's own norm and points.
+
+An additive scorecard (the PMML Scorecard vocabulary): each signal earns partial points
+between 0 and its weight (``health.weights`` in the settings, adding up to 100), and a
+*baseline* — the points of an account at its own norm. Health is the sum of the partial
+points; the reasons are the signals furthest below their baseline, largest first.
+
+Silence is measured against the account's own rhythm: from its activity in the year up
+to its last order (or last contact), an empirical-Bayes rate per day, shrunk towards the
+portfolio's; the *expected* activity over the silent days (rate × the portfolio's
+seasonal index summed over those days) says how unusual the silence is. An account that
+normally orders weekly and is silent for three weeks misses about three expected order
+days and keeps ``exp(-3)`` (5 %) of the signal's points; a quiet August counts for less.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from goodwill.settings import Settings
+from goodwill.signals.reasons import Reason
+from goodwill.signals.seasonal import seasonal_days
+
+SIGNALS = (
+    "order_silence",
+    "heard_silence",
+    "heard_rhythm",
+    "p_alive",
+    "complaint_silence",
+    "order_trend",
+    "contacts",
+    "promises",
+    "complaint_response",
+    "quotes_lost",
+)
+#: pseudo-days of exposure behind the portfolio rate in each account's own rate
+PRIOR_DAYS = 60.0
+#: fraction of a signal's points an account at its own norm keeps
+BASELINE = {
+    "order_silence": float(np.exp(-1.0)),
+    "heard_silence": float(np.exp(-1.0)),
+    "heard_rhythm": 0.8,
+    "p_alive": 0.8,
+    "complaint_silence": 1.0,
+    "order_trend": 0.5,
+    "contacts": 1.0,
+    "promises": 0.9,
+    "complaint_response": 0.8,
+    "quotes_lost": 0.6,
+}
+#: a signal this many points below its baseline is worth a reason
+MIN_SHORTFALL = 0.5
+
+F = NDArray[np.float64]
+
+
+def _num(frame: pd.DataFrame, column: str) -> F:
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+
+
+def _days(later: dt.date, earlier: pd.Series) -> F:
+    stamp = pd.to_datetime(earlier)
+    return np.asarray((pd.Timestamp(later) - stamp).dt.days.to_numpy(dtype=float), dtype=float)
+
+
+def _rate(events: F, span_days: F) -> F:
+    """Events per day from ``events`` over ``span_days`` (the first event opens the span),
+    shrunk towards the portfolio rate with :data:`PRIOR_DAYS` pseudo-days."""
+    n = np.nan_to_num(events, nan=1.0)
+    span = np.nan_to_num(span_days, nan=0.0)
+    repeat = np.maximum(n - 1.0, 0.0)
+    pooled = repeat.sum() / max(span.sum(), 1.0)
+    return np.asarray((repeat + PRIOR_DAYS * pooled) / (span + PRIOR_DAYS), dtype=float)
+
+
+@dataclass(frozen=True)
+class Norms:
+    """Portfolio norms the account-level signals are compared with."""
+
+    response_hours: float
+    broken_share: float
+    lost_share: float
+
+    @classmethod
+    def of(cls, facts: pd.DataFrame) -> Norms:
+        hours = pd.to_numeric(facts["response_hours"], errors="coerce").dropna()
+        due = facts["promises_due"].sum()
+        decided = facts["quotes_decided"].sum()
+        return cls(
+            response_hours=float(hours.median()) if len(hours) else 24.0,
+            broken_share=float(facts["promises_broken"].sum() / due) if due else 0.1,
+            lost_share=float(facts["quotes_lost"].sum() / decided) if decided else 0.5,
+        )
+
+
+def health_signals(
+    facts: pd.DataFrame,
+    p_alive: pd.Series,
+    season: F,
+    as_of: dt.date,
+    settings: Settings,
+) -> pd.DataFrame:
+    """Per account and signal: the value, the norm, partial points and baseline; the total
+    health and status. Columns ``<signal>_points`` and ``<signal>_baseline`` per signal."""
+    weights = {k: float(v) for k, v in settings["health"]["weights"].items()}
+    out = pd.DataFrame(index=facts.index)
+    norms = Norms.of(facts)
+
+    # order silence against the account's own rhythm, seasonally adjusted
+    order_rate = _rate(_num(facts, "window_orders"), _num(facts, "window_span"))
+    order_expected = order_rate * seasonal_days(season, facts["last_order"], as_of)
+    out["days_since_order"] = _days(as_of, facts["last_order"])
+    out["order_gap_days"] = 1.0 / order_rate
+    out["order_expected_missed"] = order_expected
+    order_frac = np.exp(-order_expected)
+
+    heard_rate = _rate(_num(facts, "heard_n"), _num(facts, "heard_span"))
+    heard_expected = heard_rate * seasonal_days(season, facts["last_heard"], as_of)
+    out["days_since_heard"] = _days(as_of, facts["last_heard"])
+    out["heard_gap_days"] = 1.0 / heard_rate
+    out["heard_expected_missed"] = heard_expected
+    heard_frac = np.exp(-heard_expected)
+
+    # how often we heard from the account lately, against its own year before
+    window = float(settings["health"]["trend_window_days"])
+    lookback = float(settings["health"]["lookback_days"])
+    heard_recent = np.nan_to_num(_num(facts, "heard_recent"))
+    heard_usual = np.nan_to_num(_num(facts, "heard_before")) * window / lookback
+    heard_ratio = (heard_recent + 0.5) / (heard_usual + 0.5)
+    out["heard_recent"] = heard_recent
+    out["heard_usual"] = heard_usual
+    rhythm_frac = np.minimum(1.0, heard_ratio)
+
+    alive = p_alive.reindex(facts.index).to_numpy(dtype=float)
+    out["p_alive"] = alive
+    alive_frac = np.where(np.isfinite(alive), alive, BASELINE["p_alive"])
+
+    # complaints that stopped after being regular (three or more in a year)
+    complaint_n = _num(facts, "complaint_n")
+    regular = complaint_n >= 3
+    complaint_rate = np.where(regular, complaint_n / lookback, 0.0)
+    days_since_complaint = _days(as_of, facts["last_complaint"])
+    quiet = np.nan_to_num(days_since_complaint) >= 30
+    complaint_expected = np.where(
+        regular & quiet, complaint_rate * np.nan_to_num(days_since_complaint), 0.0
+    )
+    out["days_since_complaint"] = days_since_complaint
+    out["complaint_expected_missed"] = complaint_expected
+    complaint_frac = np.exp(-complaint_expected)
+
+    # order value in the recent window against the same window a year before
+    recent, before = _num(facts, "revenue_recent"), _num(facts, "revenue_year_before")
+    history = _days(as_of, facts["first_order"]) >= 365 + float(
+        settings["health"]["trend_window_days"]
+    )
+    cushion = 0.1 * np.maximum(np.abs(before), 1.0)
+    ratio = (np.maximum(recent, 0) + cushion) / (np.maximum(before, 0) + cushion)
+    out["order_trend_ratio"] = np.where(history & (before > 0), ratio, np.nan)
+    trend_frac = np.where(
+        history & (before > 0), 0.5 + 0.5 * np.tanh(np.log(np.clip(ratio, 1e-3, 1e3))), 0.5
+    )
+
+    active, departed = _num(facts, "active_contacts"), _num(facts, "departed_contacts")
+    contact_frac = np.where(active >= 2, 1.0, np.where(active == 1, 0.6, 0.25))
+    contact_frac = contact_frac * 0.6**departed
+
+    due, broken = _num(facts, "promises_due"), _num(facts, "promises_broken")
+    broken_share = (broken + 2 * norms.broken_share) / (due + 2)
+    promise_frac = 1.0 - broken_share
+
+    hours = _num(facts, "response_hours")
+    unanswered = _num(facts, "unanswered_complaints")
+    response_frac = np.where(
+        np.isfinite(hours), np.minimum(1.0, norms.response_hours / np.maximum(hours, 0.1)), 1.0
+    )
+    response_frac = np.clip(response_frac * 0.7**unanswered, 0.0, 1.0)
+
+    decided, lost = _num(facts, "quotes_decided"), _num(facts, "quotes_lost")
+    lost_share = (lost + 2 * norms.lost_share) / (decided + 2)
+    quote_frac = np.clip(1.0 - lost_share, 0.0, 1.0)
+
+    fractions = {
+        "order_silence": order_frac,
+        "heard_silence": heard_frac,
+        "heard_rhythm": rhythm_frac,
+        "p_alive": alive_frac,
+        "complaint_silence": complaint_frac,
+        "order_trend": trend_frac,
+        "contacts": contact_frac,
+        "promises": promise_frac,
+        "complaint_response": response_frac,
+        "quotes_lost": quote_frac,
+    }
+    total = np.zeros(len(out))
+    for name in SIGNALS:
+        w = weights.get(name, 0.0)
+        out[f"{name}_points"] = w * np.clip(fractions[name], 0.0, 1.0)
+        out[f"{name}_baseline"] = w * BASELINE[name]
+        total += out[f"{name}_points"].to_numpy()
+    out["health"] = np.clip(total, 0.0, 100.0)
+    h = settings["health"]
+    out["status"] = np.where(
+        out["health"] < float(h["at_risk_below"]),
+        "at_risk",
+        np.where(out["health"] < float(h["watch_below"]), "watch", "healthy"),
+    )
+    out.attrs["norms"] = norms
+    return out
+
+
+def reasons_for(
+    signals: pd.DataFrame, facts: pd.DataFrame, settings: Settings
+) -> list[list[Reason]]:
+    """Per account (in the order of ``signals``), the reasons it scores lower, largest
+    shortfall first."""
+    norms: Norms = signals.attrs["norms"]
+    windows = (
+        int(settings["health"]["trend_window_days"]),
+        int(settings["health"]["departure_window_days"]),
+    )
+    fact_rows = facts.to_dict("index")
+    return [
+        _account_reasons(s, fact_rows[account_id], norms, windows)
+        for account_id, s in signals.to_dict("index").items()
+    ]
+
+
+def _account_reasons(
+    s: dict[Any, Any], f: dict[Any, Any], norms: Norms, windows: tuple[int, int]
+) -> list[Reason]:
+    found: list[Reason] = []
+
+    def add(signal: str, code: str, **params: Any) -> None:
+        points, base = float(s[f"{signal}_points"]), float(s[f"{signal}_baseline"])
+        if base - points >= MIN_SHORTFALL:
+            found.append(Reason(signal, code, points, base, params))
+
+    add(
+        "order_silence",
+        "order_silence",
+        days=int(s["days_since_order"]),
+        gap=round(float(s["order_gap_days"])),
+    )
+    add(
+        "heard_silence",
+        "heard_silence",
+        days=int(s["days_since_heard"]),
+        gap=round(float(s["heard_gap_days"])),
+    )
+    if s["heard_usual"] >= 1:
+        add(
+            "heard_rhythm",
+            "heard_rhythm",
+            recent=int(s["heard_recent"]),
+            usual=round(float(s["heard_usual"]), 1),
+            window=windows[0],
+        )
+    if np.isfinite(s["p_alive"]):
+        add("p_alive", "p_alive", pct=round(100 * float(s["p_alive"])))
+    if s["complaint_expected_missed"] > 0:
+        add(
+            "complaint_silence",
+            "complaint_silence",
+            n=int(f["complaint_n"]),
+            days=int(s["days_since_complaint"]),
+        )
+    if np.isfinite(s["order_trend_ratio"]):
+        add(
+            "order_trend",
+            "order_trend",
+            pct=round(100 * (1 - min(float(s["order_trend_ratio"]), 1.0))),
+            window=windows[0],
+        )
+    departed, active = int(f["departed_contacts"]), int(f["active_contacts"])
+    if departed:
+        add("contacts", "contacts_departed", n=departed, window=windows[1])
+    elif active == 0:
+        add("contacts", "contacts_none")
+    elif active == 1:
+        add("contacts", "contacts_single")
+    if f["promises_due"]:
+        add("promises", "promises", broken=int(f["promises_broken"]), due=int(f["promises_due"]))
+    if f["unanswered_complaints"]:
+        add("complaint_response", "complaint_unanswered", n=int(f["unanswered_complaints"]))
+    elif pd.notna(f["response_hours"]):
+        add(
+            "complaint_response",
+            "complaint_response",
+            hours=round(float(f["response_hours"])),
+            norm=round(norms.response_hours),
+        )
+    if f["quotes_decided"]:
+        counts = {"lost": int(f["quotes_lost"]), "decided": int(f["quotes_decided"])}
+        if f["lost_to"] is not None and pd.notna(f["lost_to"]):
+            add("quotes_lost", "quotes_lost_to", to=str(f["lost_to"]), **counts)
+        else:
+            add("quotes_lost", "quotes_lost", **counts)
+    found.sort(key=lambda r: (-r.shortfall, r.signal))
+    return found

@@ -1,0 +1,93 @@
+"""Reasons: a signal's finding as data (code and numbers), rendered as a sentence in
+Dutch or English. The sentences carry the numbers, so a reader can check them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from goodwill._typing import Lang
+from goodwill.i18n import N_, format_number, gettext
+
+#: reason code -> English template
+TEMPLATES: dict[str, str] = {
+    "order_silence": N_(
+        "no order for {days} days, where this account normally orders every {gap} days"
+    ),
+    "heard_silence": N_(
+        "nothing heard for {days} days, where this account is normally heard from every {gap} days"
+    ),
+    "heard_rhythm": N_(
+        "heard from {recent} times in the last {window} days, where {usual} is usual"
+    ),
+    "p_alive": N_("its buying pattern gives only a {pct}% chance that it still buys from us"),
+    "complaint_silence": N_(
+        "complained {n} times in a year, but not for {days} days: silence is a warning sign"
+    ),
+    "order_trend": N_(
+        "ordered {pct}% less in the last {window} days than in the same days a year ago"
+    ),
+    "contacts_departed": N_("{n} contact person(s) left in the last {window} days"),
+    "contacts_single": N_("only one active contact person: the relationship hangs on one person"),
+    "contacts_none": N_("no active contact person left at this account"),
+    "promises": N_("{broken} of {due} promises in the last 12 months were not kept on time"),
+    "complaint_response": N_(
+        "complaints waited {hours} hours for a first response, where {norm} is usual"
+    ),
+    "complaint_unanswered": N_("{n} complaint(s) still without a response"),
+    "quotes_lost": N_("lost {lost} of {decided} quotes in the last 12 months"),
+    "quotes_lost_to": N_("lost {lost} of {decided} quotes in the last 12 months, mostly to {to}"),
+}
+
+#: signal code -> short label (tables, charts)
+LABELS: dict[str, str] = {
+    "order_silence": N_("order silence"),
+    "heard_silence": N_("silence on every channel"),
+    "heard_rhythm": N_("contact frequency"),
+    "p_alive": N_("still buying (P alive)"),
+    "complaint_silence": N_("complaints stopped"),
+    "order_trend": N_("order value against a year ago"),
+    "contacts": N_("contact persons"),
+    "promises": N_("promises kept"),
+    "complaint_response": N_("complaint response"),
+    "quotes_lost": N_("quotes lost"),
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an account scores lower: a signal's points against its baseline."""
+
+    signal: str
+    code: str
+    points: float
+    baseline: float
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def shortfall(self) -> float:
+        return self.baseline - self.points
+
+    def text(self, lang: Lang = "en") -> str:
+        params = {
+            k: format_number(v, lang)
+            if isinstance(v, int | float) and not isinstance(v, bool)
+            else v
+            for k, v in self.params.items()
+        }
+        return gettext(TEMPLATES[self.code], lang, **params)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "signal": self.signal,
+            "code": self.code,
+            "points": round(self.points, 3),
+            "baseline": round(self.baseline, 3),
+            "params": self.params,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reason:
+        return cls(
+            data["signal"], data["code"], data["points"], data["baseline"], dict(data["params"])
+        )
