@@ -11,8 +11,10 @@ months: the one definition used everywhere.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,7 @@ from goodwill.models import BetaGeo, GammaGamma, clv
 from goodwill.settings import Settings
 from goodwill.store import Store
 
+T = TypeVar("T")
 WEEK_DAYS = 7.0
 HORIZON_DAYS = 365.0
 
@@ -60,12 +63,26 @@ def _fit_spend(rfm: pd.DataFrame, notes: list[str]) -> GammaGamma | None:
     return None
 
 
+def _quiet(function: Callable[..., T]) -> Callable[..., T]:
+    """Run a model step with NumPy's floating-point warnings silenced: the models return
+    finite values or fail with a ConvergenceError, and the library never prints."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        with np.errstate(all="ignore"):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@_quiet
 def account_value(
     store: Store, as_of: dt.date, margin_rate: pd.Series, settings: Settings
 ) -> tuple[pd.DataFrame, ValueModels]:
     """Per customer account with purchases by ``as_of``: ``p_alive``,
     ``expected_purchases_12m`` and ``clv_12m`` (NaN where a model could not be fitted)."""
-    rfm = rfm_summary(store, as_of=as_of, period="W")
+    # sorted, so that the same history always gives the same fit, bit for bit
+    rfm = rfm_summary(store, as_of=as_of, period="W").sort_index()
     out = pd.DataFrame(index=rfm.index)
     models = ValueModels()
     if len(rfm) < 10:

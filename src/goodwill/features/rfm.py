@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
-from goodwill._typing import Period
+from goodwill._typing import Engine, Period
 from goodwill.errors import GoodwillError, InputFileError
 
 if TYPE_CHECKING:
@@ -101,6 +101,7 @@ def rfm_summary(
     account_col: str = "account_id",
     date_col: str = "ordered_on",
     amount_col: str = "amount",
+    engine: Engine = "duckdb",
 ) -> pd.DataFrame:
     """Frequency, recency, T and mean repeat spend per account as of a day.
 
@@ -124,6 +125,11 @@ def rfm_summary(
         file of orders is taken as it is.
     table, account_col, date_col, amount_col:
         Where the orders are and what their columns are called.
+    engine:
+        ``"duckdb"`` (default) or ``"spark"``: the same summary computed by Apache Spark
+        (``pip install 'goodwill[spark]'``, Java 17) in the active SparkSession or a new
+        local one; a path may then also be a folder of Parquet files or a URI such as
+        ``s3a://bucket/orders/``. See :mod:`goodwill.features.spark` and docs/scale.md.
 
     Returns
     -------
@@ -134,6 +140,8 @@ def rfm_summary(
     """
     if period not in _DAYS_PER_PERIOD:
         raise FeatureInputError(f"period must be 'D' (days) or 'W' (weeks); got {period!r}.")
+    if engine not in ("duckdb", "spark"):
+        raise FeatureInputError(f"engine must be 'duckdb' or 'spark'; got {engine!r}.")
     as_of_day = _as_date(as_of, "as_of")
     cal_end = _as_date(calibration_end, "calibration_end")
     hold_end = _as_date(holdout_end, "holdout_end")
@@ -146,6 +154,20 @@ def rfm_summary(
     end = hold_end or as_of_day
     if cal_end is not None and end is not None and cal_end > end:
         raise FeatureInputError(f"calibration_end {cal_end} is after the end of the holdout {end}.")
+    if engine == "spark":
+        from goodwill.features.spark import spark_rfm_summary
+
+        return spark_rfm_summary(
+            source,
+            end=end,
+            cal_end=cal_end,
+            days_per_period=_DAYS_PER_PERIOD[period],
+            customers_only=customers_only,
+            table=table,
+            account_col=account_col,
+            date_col=date_col,
+            amount_col=amount_col,
+        )
 
     own_connection = False
     if isinstance(source, duckdb.DuckDBPyConnection):

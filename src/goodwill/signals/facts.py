@@ -51,8 +51,9 @@ def account_facts(
         WHERE kind = 'customer' AND (created_on IS NULL OR CAST(created_on AS DATE) <= $a)
     ),
     od AS (
-        SELECT o.account_id, CAST(o.ordered_on AS DATE) AS d, sum(o.amount) AS amount,
-               sum(coalesce(o.margin, o.amount * $margin_rate)) AS margin
+        SELECT o.account_id, CAST(o.ordered_on AS DATE) AS d,
+               sum(CAST(o.amount AS DECIMAL(18, 2))) AS amount,
+               sum(CAST(coalesce(o.margin, o.amount * $margin_rate) AS DECIMAL(18, 2))) AS margin
         FROM orders o SEMI JOIN cust c ON o.account_id = c.account_id
         WHERE CAST(o.ordered_on AS DATE) <= $a AND NOT coalesce(o.is_test, false)
         GROUP BY ALL
@@ -151,8 +152,8 @@ def account_facts(
     ),
     cost_stats AS (
         SELECT i.account_id,
-               sum(coalesce(i.minutes, {minutes}) / 60.0 * {rate} + coalesce(i.cost, 0))
-                   AS cost_to_serve_12m,
+               sum(CAST(coalesce(i.minutes, {minutes}) / 60.0 * {rate} + coalesce(i.cost, 0)
+                   AS DECIMAL(18, 2))) AS cost_to_serve_12m,
                count(*) AS interactions_12m
         FROM interactions i SEMI JOIN cust c ON i.account_id = c.account_id
         WHERE CAST(i.occurred_on AS DATE) <= $a AND CAST(i.occurred_on AS DATE) > $a - {lookback}
@@ -160,10 +161,13 @@ def account_facts(
     )
     SELECT c.account_id, c.name, c.owner, c.segment, c.parent_id,
            s.first_order, s.last_order, s.order_days,
-           coalesce(s.revenue_12m, 0) AS revenue_12m, coalesce(s.margin_12m, 0) AS margin_12m,
-           CASE WHEN s.revenue_all > 0 THEN s.margin_all / s.revenue_all END AS margin_rate,
-           coalesce(s.revenue_recent, 0) AS revenue_recent,
-           coalesce(s.revenue_year_before, 0) AS revenue_year_before,
+           CAST(coalesce(s.revenue_12m, 0) AS DOUBLE) AS revenue_12m,
+           CAST(coalesce(s.margin_12m, 0) AS DOUBLE) AS margin_12m,
+           CASE WHEN s.revenue_all > 0
+                THEN CAST(s.margin_all AS DOUBLE) / CAST(s.revenue_all AS DOUBLE) END
+               AS margin_rate,
+           CAST(coalesce(s.revenue_recent, 0) AS DOUBLE) AS revenue_recent,
+           CAST(coalesce(s.revenue_year_before, 0) AS DOUBLE) AS revenue_year_before,
            s.orders_recent, s.orders_before, h.heard_recent, h.heard_before,
            w.n AS window_orders, w.span_days AS window_span,
            h.last_heard, h.heard_n, h.heard_span,
@@ -176,7 +180,7 @@ def account_facts(
            coalesce(pr.promises_broken, 0) AS promises_broken,
            coalesce(q.quotes_decided, 0) AS quotes_decided,
            coalesce(q.quotes_lost, 0) AS quotes_lost, q.lost_to,
-           coalesce(cs.cost_to_serve_12m, 0) AS cost_to_serve_12m,
+           CAST(coalesce(cs.cost_to_serve_12m, 0) AS DOUBLE) AS cost_to_serve_12m,
            coalesce(cs.interactions_12m, 0) AS interactions_12m
     FROM cust c
     JOIN od_stats s USING (account_id)

@@ -23,7 +23,7 @@ _SHRINK_DAYS = 30.0
 def month_index(monthly: pd.DataFrame, as_of: dt.date, years: int = 3) -> NDArray[np.float64]:
     """Index per calendar month (12 values, January first) from ``monthly`` (columns
     ``y``, ``m``, ``n``: order days in that month), over the ``years`` before ``as_of``."""
-    start = as_of.replace(year=as_of.year - years)
+    start = as_of - dt.timedelta(days=round(365.25 * years))
     exposure = np.zeros(12)
     day = start + dt.timedelta(days=1)
     while day <= as_of:  # days observed per calendar month

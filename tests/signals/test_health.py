@@ -1,0 +1,123 @@
+"""Health signals on small hand-made accounts whose answers are known."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from goodwill.score import score
+from goodwill.settings import Settings
+from goodwill.store import Store
+
+AS_OF = dt.date(2024, 11, 29)
+
+
+def _write(folder: Path, name: str, header: str, rows: list[str]) -> None:
+    (folder / f"{name}.csv").write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def hand_made(tmp_path: Path) -> Store:
+    """Three customers with a known story each (plus steady ones for the portfolio)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    accounts = ["W,Weekly Until Silence", "D,Departures", "P,Promises And Quotes"]
+    accounts += [f"S{i},Steady {i}" for i in range(8)]
+    _write(folder, "accounts", "account_id,name", accounts)
+    orders = []
+    start = dt.date(2023, 1, 2)
+    for week in range(0, 100):
+        day = start + dt.timedelta(days=7 * week)
+        if day <= dt.date(2024, 9, 30):  # W orders weekly, then goes silent for 60 days
+            orders.append(f"W{week},W,{day},100")
+        if day <= AS_OF:
+            for acc in ["D", "P"] + [f"S{i}" for i in range(8)]:
+                orders.append(f"{acc}{week},{acc},{day},50")
+    _write(folder, "orders", "order_id,account_id,ordered_on,amount", orders)
+    _write(
+        folder,
+        "contacts",
+        "contact_id,account_id,started_on,left_on",
+        ["c1,D,2022-01-01,2024-08-01", "c2,D,2022-01-01,2024-10-15", "c3,D,2022-01-01,",
+         "c4,P,2022-01-01,", "c5,P,2022-01-01,", "c6,W,2022-01-01,", "c7,W,2022-01-01,"]
+        + [f"s{i}a,S{i},2022-01-01," for i in range(8)]
+        + [f"s{i}b,S{i},2022-01-01," for i in range(8)],
+    )  # fmt: skip
+    _write(
+        folder,
+        "promises",
+        "promise_id,account_id,made_on,due_on,kept_on",
+        ["p1,P,2024-03-01,2024-03-10,2024-03-09", "p2,P,2024-05-01,2024-05-10,2024-05-20",
+         "p3,P,2024-09-01,2024-09-10,", "p4,P,2024-11-01,2024-12-20,"],
+    )  # fmt: skip
+    _write(
+        folder,
+        "quotes",
+        "quote_id,account_id,issued_on,amount,status,decided_on,lost_to",
+        ["q1,P,2024-02-01,1000,lost,2024-02-20,Concurrent BV",
+         "q2,P,2024-04-01,1000,lost,2024-04-20,Concurrent BV",
+         "q3,P,2024-06-01,1000,lost,2024-06-20,Ander BV",
+         "q4,P,2024-08-01,1000,won,2024-08-20,",
+         "q5,P,2024-10-01,1000,lost,2024-12-20,Concurrent BV"],
+    )  # fmt: skip
+    _write(
+        folder,
+        "complaints",
+        "complaint_id,account_id,opened_on,first_response_on",
+        ["k1,P,2024-01-10 09:00,2024-01-10 10:00", "k2,P,2024-03-10 09:00,2024-03-11 09:00",
+         "k3,P,2024-05-10 09:00,2024-05-10 11:00", "k4,P,2024-07-10 09:00,2024-07-12 09:00",
+         "k5,S1,2024-06-10 09:00,2024-06-10 12:00"],
+    )  # fmt: skip
+    store = Store.open(tmp_path / "hand.duckdb")
+    store.import_dir(folder)
+    return store
+
+
+def _reasons(store: Store, account: str) -> dict[str, dict[str, object]]:
+    snap = score(store, AS_OF, settings=Settings.load(), save=False)
+    return {r.code: r.params for r in snap.reasons[account]}
+
+
+def test_silence_against_the_accounts_own_rhythm(hand_made: Store) -> None:
+    snap = score(hand_made, AS_OF, settings=Settings.load(), save=False)
+    row = snap.table.loc["W"]
+    assert row["days_since_order"] == (AS_OF - dt.date(2024, 9, 30)).days == 60
+    assert 6.5 <= row["order_gap_days"] <= 9.0  # weekly, shrunk a little towards the pool
+    assert row["order_silence_points"] < 0.1 * row["order_silence_baseline"]
+    params = {r.code: r.params for r in snap.reasons["W"]}
+    assert params["order_silence"]["days"] == 60
+    first = snap.reasons["W"][0]
+    assert first.code in ("order_silence", "heard_silence")  # the largest shortfall first
+    shortfalls = [r.shortfall for r in snap.reasons["W"]]
+    assert shortfalls == sorted(shortfalls, reverse=True)
+    steady = snap.table.loc["S0"]
+    assert steady["health"] > row["health"]
+    assert steady["status"] == "healthy"
+
+
+def test_contacts_that_left(hand_made: Store) -> None:
+    params = _reasons(hand_made, "D")
+    assert params["contacts_departed"] == {"n": 2, "window": 180}
+
+
+def test_promises_quotes_and_complaints(hand_made: Store) -> None:
+    params = _reasons(hand_made, "P")
+    # p1 kept in time, p2 kept late, p3 overdue; p4 is not due yet
+    assert params["promises"] == {"broken": 2, "due": 3}
+    # q5 was decided after the as-of date: at that date it was still open
+    assert params["quotes_lost_to"] == {"lost": 3, "decided": 4, "to": "Concurrent BV"}
+    # four complaints in the year, none for the last 142 days
+    assert params["complaint_silence"]["n"] == 4
+    assert params["complaint_silence"]["days"] == (AS_OF - dt.date(2024, 7, 10)).days
+
+
+def test_reasons_render_in_both_languages(hand_made: Store) -> None:
+    snap = score(hand_made, AS_OF, settings=Settings.load(), save=False)
+    reason = next(r for r in snap.reasons["W"] if r.code == "order_silence")
+    assert reason.text("en") == (
+        "no order for 60 days, where this account normally orders every "
+        f"{reason.params['gap']} days"
+    )
+    assert reason.text("nl").startswith("60 dagen geen order, terwijl deze klant normaal elke")
