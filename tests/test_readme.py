@@ -23,8 +23,15 @@ def test_readme_has_the_two_commands() -> None:
     assert (ROOT / ".ci" / "run").read_text().strip().endswith("make test")
 
 
-@pytest.mark.parametrize("block", python_blocks(ROOT / "README.md"))
-def test_readme_python_runs(block: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+BLOCKS = [
+    pytest.param(block, id=f"{doc}-{i}")
+    for doc in ("README.md", "docs/health.md")
+    for i, block in enumerate(python_blocks(ROOT / doc))
+]
+
+
+@pytest.mark.parametrize("block", BLOCKS)
+def test_docs_python_runs(block: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     # the demo's own size: the README shows what `make demo` gives
     build_demo(Path("goodwill-demo.duckdb"), end=dt.date(2026, 10, 31))

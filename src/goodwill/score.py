@@ -218,3 +218,32 @@ def load_snapshot(store: Store, as_of: dt.date) -> pd.DataFrame:
     return store.con.execute(
         "SELECT * FROM health_snapshots WHERE as_of = ? ORDER BY account_id", [as_of]
     ).df()
+
+
+def score_months(
+    store: Store,
+    *,
+    warmup_days: int = 365,
+    settings: Settings | None = None,
+    progress: Any = None,
+) -> list[Snapshot]:
+    """Score and save every month end from ``warmup_days`` after the first order up to the
+    last order date (which is scored too); returns the snapshots, oldest first."""
+    from goodwill.signals.calibrate import month_ends
+
+    row = store.con.execute(
+        "SELECT CAST(min(ordered_on) AS DATE), CAST(max(ordered_on) AS DATE) FROM orders"
+    ).fetchone()
+    if not row or row[0] is None:
+        raise GoodwillError("there are no orders to score; import orders first")
+    first, last = row
+    dates = month_ends(first + dt.timedelta(days=warmup_days), last)
+    if not dates or dates[-1] != last:
+        dates.append(last)
+    settings = settings or Settings.for_store(store.path)
+    out = []
+    for i, day in enumerate(dates):
+        if progress is not None:
+            progress("scoring", float(i), float(len(dates)))
+        out.append(score(store, day, settings=settings))
+    return out

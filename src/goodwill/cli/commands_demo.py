@@ -69,7 +69,8 @@ def demo(
         str, typer.Option("--preset", help="default, or hard (half the effects, double the noise).")
     ] = "default",
 ) -> None:
-    """Simulate a demo world ending last month, import it and show the portfolio."""
+    """Simulate a demo world ending last month, import it, score it monthly and show the
+    portfolio and the accounts that need attention."""
     from goodwill.demo import build_demo
 
     with progress_bar() as progress:
@@ -87,8 +88,18 @@ def demo(
             world=str(result.world_dir),
         )
     )
+    from goodwill.cli.commands_score import render_snapshot
+    from goodwill.score import score_months
+
     with Store.open(result.db) as store:
         render_overview(portfolio_overview(store, as_of=result.end))
+        with progress_bar() as progress:
+            snapshots = score_months(store, progress=progress)
+    console.print(
+        _("Scored every month end from {first} to {last}.", first=snapshots[0].as_of.isoformat(),
+          last=snapshots[-1].as_of.isoformat())
+    )  # fmt: skip
+    render_snapshot(snapshots[-1])
 
 
 def overview(
