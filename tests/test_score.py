@@ -176,3 +176,24 @@ def test_score_and_evaluate_commands(world: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert ev.returncode == 0, ev.stderr
     assert "ROC AUC" in ev.stdout and "oracle" in ev.stdout and "baseline" in ev.stdout
+
+
+def test_backtest_health_and_fit_on_own_history(world: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    with Store.open(db) as store:
+        store.import_dir(world)
+    env = {"COLUMNS": "200", "PATH": "", "GOODWILL_LANG": "en"}
+    out = subprocess.run(
+        [sys.executable, "-m", "goodwill", "backtest-health", "--db", str(db), "--fit"],
+        capture_output=True, text=True, env=env, timeout=600,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "ROC AUC" in out.stdout and "fitted" in out.stdout
+    fitted = Settings.load(tmp_path / "goodwill.toml")
+    weights = fitted["health"]["weights"]
+    assert abs(sum(weights.values()) - 100.0) < 0.1
+    assert all(w >= 0 for w in weights.values())
+    assert fitted["health"]["at_risk_below"] < fitted["health"]["watch_below"]
+    with Store.open(db) as store:  # score picks up goodwill.toml beside the store
+        snap = score(store, AS_OF, save=False)
+    assert snap.settings.source.endswith("goodwill.toml")
