@@ -338,6 +338,8 @@ def main() -> None:
             f"| {cmp.get('clv_rel', float('nan')):.1e} |",
             flush=True,
         )
+        load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+        print(f"# load average after {n:,}: {load} (other work on the machine skews times)")
         print(f"# detail {n}: goodwill {json.dumps(gw)}", flush=True)
         print(f"# detail {n}: lifetimes {json.dumps(lt)}", flush=True)
         if cmp and (cmp["param_rel"] > 1e-3 or cmp["p_alive_abs"] > 1e-4):
