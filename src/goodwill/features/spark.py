@@ -336,55 +336,47 @@ def summary_frame(
         .select("account_id", "day", "spend")  # exact while the amounts are (DECIMAL, BIGINT)
     )
     scale = F.lit(float(days_per_period))
-    if end is None:
-        last = days.agg(F.max("day").alias("_end"))
-        days = days.crossJoin(F.broadcast(last))
+    if end is None:  # the last purchase day in the data, as DuckDB's (SELECT max(day) FROM days)
+        days = days.crossJoin(F.broadcast(days.agg(F.max("day").alias("_end"))))
     else:
         days = days.withColumn("_end", F.lit(end))
-
-    def summary(source: SparkDataFrame, obs_end: Column, suffix: str) -> SparkDataFrame:
-        n = F.count(F.lit(1))
-        first_day = F.min("day")
-        return source.groupBy("account_id").agg(
-            (n - 1).cast("long").alias(f"frequency{suffix}"),
-            (F.datediff(F.max("day"), first_day).cast("double") / scale).alias(f"recency{suffix}"),
-            (F.datediff(obs_end, first_day).cast("double") / scale).alias(f"T{suffix}"),
-            # like DuckDB: subtract exactly, then divide in DOUBLE
-            F.when(n > 1, (F.sum("spend") - F.min_by("spend", "day")).cast("double") / (n - 1))
-            .otherwise(F.lit(0.0))
-            .alias(f"monetary_value{suffix}"),
-        )
-
+    # One pass over each account's days: the calibration figures (all days when there is no
+    # split) and, with a split, the holdout counts beside them.
+    day = F.col("day")
+    in_cal = F.lit(True) if cal_end is None else day <= F.lit(cal_end)
+    suffix = "" if cal_end is None else "_cal"
+    obs_end = F.max("_end") if cal_end is None else F.lit(cal_end)
+    n = F.count(F.when(in_cal, F.lit(1)))
+    first_day = F.min(F.when(in_cal, day))
+    cal_spend = F.sum(F.when(in_cal, F.col("spend")))
+    figures = [
+        (n - 1).cast("long").alias(f"frequency{suffix}"),
+        _per(F.datediff(F.max(F.when(in_cal, day)), first_day), scale).alias(f"recency{suffix}"),
+        _per(F.datediff(obs_end, first_day), scale).alias(f"T{suffix}"),
+        # as DuckDB: subtract the first day's spend exactly, then divide in DOUBLE; the first
+        # purchase day overall is the calibration's first day
+        F.when(n > 1, (cal_spend - F.min_by("spend", "day")).cast("double") / (n - 1))
+        .otherwise(F.lit(0.0))
+        .alias(f"monetary_value{suffix}"),
+    ]
     if cal_end is None:
-        return summary(days, F.max("_end"), "")
+        return days.groupBy("account_id").agg(*figures)
+    held = day > F.lit(cal_end)
+    m = F.count(F.when(held, F.lit(1)))
+    figures += [
+        m.cast("long").alias("frequency_holdout"),
+        F.when(m > 0, F.sum(F.when(held, F.col("spend"))).cast("double") / m)
+        .otherwise(F.lit(0.0))
+        .alias("monetary_value_holdout"),
+        _per(F.datediff(F.max("_end"), F.lit(cal_end)), scale).alias("duration_holdout"),
+    ]
+    summary = days.groupBy("account_id").agg(*figures, n.alias("_n"))
+    return summary.where(F.col("_n") > 0).drop("_n")  # first purchase after calibration: out
 
-    cal_day = F.lit(cal_end)
-    cal = summary(days.where(F.col("day") <= cal_day), cal_day, "_cal")
-    hold = (
-        days.where(F.col("day") > cal_day)
-        .groupBy("account_id")
-        .agg(
-            F.count(F.lit(1)).alias("frequency_holdout"),
-            (F.sum("spend").cast("double") / F.count(F.lit(1))).alias("monetary_value_holdout"),
-        )
-    )
-    duration = days.agg(
-        (F.datediff(F.max("_end"), cal_day).cast("double") / scale).alias("duration_holdout")
-    )
-    return (
-        cal.join(hold, on="account_id", how="left")
-        .crossJoin(F.broadcast(duration))
-        .select(
-            *cal.columns,
-            F.coalesce(F.col("frequency_holdout"), F.lit(0))
-            .cast("long")
-            .alias("frequency_holdout"),
-            F.coalesce(F.col("monetary_value_holdout"), F.lit(0.0))
-            .cast("double")
-            .alias("monetary_value_holdout"),
-            "duration_holdout",
-        )
-    )
+
+def _per(days: Column, scale: Column) -> Column:
+    """Whole days as DOUBLE divided by the period's length, as DuckDB's BIGINT / DOUBLE."""
+    return days.cast("double") / scale
 
 
 def _day(orders: SparkDataFrame, date_col: str) -> Column:
