@@ -53,13 +53,17 @@ def _fit_spend(rfm: pd.DataFrame, notes: list[str]) -> GammaGamma | None:
     if len(repeat) < 20:
         notes.append("Gamma-Gamma: fewer than 20 repeat customers with positive spend")
         return None
-    for penalizer in (0.0, 0.001, 0.01):
+    for penalizer in (0.0, 0.001, 0.01, 0.1):
         try:
-            return GammaGamma(penalizer=penalizer).fit(
+            model = GammaGamma(penalizer=penalizer).fit(
                 repeat["frequency"], repeat["monetary_value"]
             )
         except ConvergenceError as exc:
             notes.append(f"Gamma-Gamma with penalizer {penalizer}: {str(exc).splitlines()[0]}")
+            continue
+        if model.params_["q"] > 1:  # else the spend distribution has no finite mean
+            return model
+        notes.append(f"Gamma-Gamma with penalizer {penalizer}: q <= 1 (no finite mean spend)")
     return None
 
 
