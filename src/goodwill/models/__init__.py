@@ -1,4 +1,5 @@
-"""Value models: purchase rhythm (BG/NBD), spend (Gamma-Gamma) and customer lifetime value.
+"""Value models: purchase rhythm (BG/NBD, Pareto/NBD, MBG/NBD, BG/BB), spend (Gamma-Gamma)
+and customer lifetime value.
 
 Every model is fitted by maximum likelihood on sufficient statistics over one shared base
 (:class:`ParametricModel`): ``fit`` returns the model, learned state ends in ``_``
@@ -12,20 +13,26 @@ from goodwill.errors import ConvergenceError
 from goodwill.models._errors import ModelError, ModelInputError, NotFittedError
 from goodwill.models._summary import ModelSummary, ParameterRow
 from goodwill.models.base import ParametricModel
+from goodwill.models.bgbb import BetaGeoBetaBinom
 from goodwill.models.bgnbd import BetaGeo
 from goodwill.models.clv import DAYS_PER_YEAR, clv
 from goodwill.models.gammagamma import GammaGamma
+from goodwill.models.mbgnbd import ModifiedBetaGeo
+from goodwill.models.paretonbd import ParetoNBD
 
 __all__ = [
     "DAYS_PER_YEAR",
     "BetaGeo",
+    "BetaGeoBetaBinom",
     "ConvergenceError",
     "GammaGamma",
     "ModelError",
     "ModelInputError",
     "ModelSummary",
+    "ModifiedBetaGeo",
     "NotFittedError",
     "ParameterRow",
     "ParametricModel",
+    "ParetoNBD",
     "clv",
 ]
