@@ -117,11 +117,7 @@ def evaluate_world(
         with Store.open(path) as store:
             if store.count("orders") == 0:
                 store.import_dir(world, progress=progress)
-            row = store.con.execute(
-                "SELECT CAST(min(ordered_on) AS DATE), CAST(max(ordered_on) AS DATE) FROM orders"
-            ).fetchone()
-            assert row is not None
-            first, last = row
+            first, last = store.order_span()
             dates = month_ends(
                 first + dt.timedelta(days=warmup_days), last - dt.timedelta(days=horizon_days)
             )

@@ -67,10 +67,7 @@ class Snapshot:
 
 def _as_date(value: dt.date | str | None, store: Store) -> dt.date:
     if value is None:
-        row = store.con.execute("SELECT CAST(max(ordered_on) AS DATE) FROM orders").fetchone()
-        if not row or row[0] is None:
-            raise GoodwillError("there are no orders to score; import orders first")
-        return row[0]  # type: ignore[no-any-return]
+        return store.order_span()[1]
     if isinstance(value, dt.date):
         return value
     try:
@@ -231,12 +228,7 @@ def score_months(
     last order date (which is scored too); returns the snapshots, oldest first."""
     from goodwill.signals.calibrate import month_ends
 
-    row = store.con.execute(
-        "SELECT CAST(min(ordered_on) AS DATE), CAST(max(ordered_on) AS DATE) FROM orders"
-    ).fetchone()
-    if not row or row[0] is None:
-        raise GoodwillError("there are no orders to score; import orders first")
-    first, last = row
+    first, last = store.order_span()
     dates = month_ends(first + dt.timedelta(days=warmup_days), last)
     if not dates or dates[-1] != last:
         dates.append(last)

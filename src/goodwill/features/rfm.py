@@ -249,7 +249,10 @@ def _summary_sql(
         params["end"] = end
     filter_sql = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     days = (
-        f"SELECT {account} AS account_id, {day} AS day, sum({amount}) AS spend "
+        # summed as DECIMAL: exact, so the same orders give the same spend bit for bit
+        # whatever order DuckDB's threads add them in (amounts beyond 6 decimals round)
+        f"SELECT {account} AS account_id, {day} AS day, "
+        f"sum(CAST({amount} AS DECIMAL(38, 6))) AS spend "
         f"FROM {relation} {filter_sql} GROUP BY ALL HAVING max({amount}) >= 0"
     )
     scale = f"{days_per_period!r}"
@@ -261,7 +264,8 @@ def _summary_sql(
             f"CAST(count(*) - 1 AS BIGINT) AS frequency{suffix}, "
             f"date_diff('day', min(day), max(day)) / {scale} AS recency{suffix}, "
             f"date_diff('day', min(day), {obs_end}) / {scale} AS T{suffix}, "
-            "CASE WHEN count(*) > 1 THEN (sum(spend) - arg_min(spend, day)) / (count(*) - 1) "
+            "CASE WHEN count(*) > 1 THEN "
+            "CAST(sum(spend) - arg_min(spend, day) AS DOUBLE) / (count(*) - 1) "
             f"ELSE 0.0 END AS monetary_value{suffix} "
             f"FROM days {condition} GROUP BY account_id"
         )
@@ -273,7 +277,7 @@ def _summary_sql(
     cal_day = "CAST($cal AS DATE)"
     cal = summary(cal_day, "_cal", f"WHERE day <= {cal_day}")
     hold = (
-        "SELECT account_id, count(*) AS frequency_holdout, avg(spend) AS monetary_value_holdout "
+        "SELECT account_id, count(*) AS frequency_holdout, CAST(avg(spend) AS DOUBLE) AS monetary_value_holdout "
         f"FROM days WHERE day > {cal_day} GROUP BY account_id"
     )
     sql = (

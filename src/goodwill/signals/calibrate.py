@@ -89,12 +89,7 @@ def history(
     """Score the month ends whose churn labels the data can tell."""
     from goodwill.score import score
 
-    row = store.con.execute(
-        "SELECT CAST(min(ordered_on) AS DATE), CAST(max(ordered_on) AS DATE) FROM orders"
-    ).fetchone()
-    if not row or row[0] is None:
-        raise GoodwillError("there are no orders to backtest; import orders first")
-    first, last = row
+    first, last = store.order_span()
     silence = int(settings["health"]["churn_silence_days"])
     dates = month_ends(
         first + dt.timedelta(days=warmup_days),

@@ -143,12 +143,23 @@ def account_facts(
     quote_stats AS (
         SELECT q.account_id,
                count(*) AS quotes_decided,
-               count(*) FILTER (WHERE q.status = 'lost') AS quotes_lost,
-               mode(q.lost_to) FILTER (WHERE q.status = 'lost') AS lost_to
+               count(*) FILTER (WHERE q.status = 'lost') AS quotes_lost
         FROM quotes q SEMI JOIN cust c ON q.account_id = c.account_id
         WHERE q.status IN ('won', 'lost') AND CAST(q.decided_on AS DATE) <= $a
           AND CAST(q.decided_on AS DATE) > $a - {lookback}
         GROUP BY 1
+    ),
+    lost_to AS (  -- the competitor most quotes went to; ties: the latest, then by name
+        SELECT account_id, lost_to FROM (
+            SELECT q.account_id, q.lost_to, row_number() OVER (
+                PARTITION BY q.account_id
+                ORDER BY count(*) DESC, max(q.decided_on) DESC, q.lost_to) AS rank
+            FROM quotes q SEMI JOIN cust c ON q.account_id = c.account_id
+            WHERE q.status = 'lost' AND q.lost_to IS NOT NULL
+              AND CAST(q.decided_on AS DATE) <= $a
+              AND CAST(q.decided_on AS DATE) > $a - {lookback}
+            GROUP BY q.account_id, q.lost_to
+        ) WHERE rank = 1
     ),
     cost_stats AS (
         SELECT i.account_id,
@@ -179,7 +190,7 @@ def account_facts(
            coalesce(pr.promises_due, 0) AS promises_due,
            coalesce(pr.promises_broken, 0) AS promises_broken,
            coalesce(q.quotes_decided, 0) AS quotes_decided,
-           coalesce(q.quotes_lost, 0) AS quotes_lost, q.lost_to,
+           coalesce(q.quotes_lost, 0) AS quotes_lost, lt.lost_to,
            CAST(coalesce(cs.cost_to_serve_12m, 0) AS DOUBLE) AS cost_to_serve_12m,
            coalesce(cs.interactions_12m, 0) AS interactions_12m
     FROM cust c
@@ -190,6 +201,7 @@ def account_facts(
     LEFT JOIN contact_stats p USING (account_id)
     LEFT JOIN promise_stats pr USING (account_id)
     LEFT JOIN quote_stats q USING (account_id)
+    LEFT JOIN lost_to lt USING (account_id)
     LEFT JOIN cost_stats cs USING (account_id)
     ORDER BY c.account_id
     """

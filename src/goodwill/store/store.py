@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -42,10 +43,8 @@ def _interruptible() -> Iterator[None]:
     """
     try:
         yield
-    except KeyboardInterrupt as exc:
-        raise Interrupted("interrupted; the store is as it was before this command") from exc
-    except (duckdb.InterruptException, RuntimeError) as exc:
-        if "interrupt" not in str(exc).lower():
+    except (KeyboardInterrupt, duckdb.InterruptException, RuntimeError) as exc:
+        if isinstance(exc, RuntimeError) and "interrupt" not in str(exc).lower():
             raise
         raise Interrupted("interrupted; the store is as it was before this command") from exc
 
@@ -254,6 +253,17 @@ class Store:
         self._check_table(name)
         cols = ", ".join(f'"{c}"' for c in TABLES[name].column_names)
         return self.con.execute(f"SELECT {cols} FROM {name} ORDER BY 1").df()
+
+    def order_span(self) -> tuple[dt.date, dt.date]:
+        """The first and last order dates; refuses a store without orders."""
+        row = self.con.execute(
+            "SELECT CAST(min(ordered_on) AS DATE), CAST(max(ordered_on) AS DATE) FROM orders"
+        ).fetchone()
+        if not row or row[0] is None:
+            raise StoreError(
+                "the store {path} has no orders yet; import orders first", path=self.path
+            )
+        return row[0], row[1]
 
     def imports(self) -> pd.DataFrame:
         """The import log, newest first."""
