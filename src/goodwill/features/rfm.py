@@ -277,7 +277,8 @@ def _summary_sql(
     cal_day = "CAST($cal AS DATE)"
     cal = summary(cal_day, "_cal", f"WHERE day <= {cal_day}")
     hold = (
-        "SELECT account_id, count(*) AS frequency_holdout, CAST(avg(spend) AS DOUBLE) AS monetary_value_holdout "
+        "SELECT account_id, count(*) AS frequency_holdout, "
+        "CAST(avg(spend) AS DOUBLE) AS monetary_value_holdout "
         f"FROM days WHERE day > {cal_day} GROUP BY account_id"
     )
     sql = (
