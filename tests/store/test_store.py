@@ -139,3 +139,24 @@ def test_a_first_version_store_opens_with_its_data(tmp_path: Path) -> None:
     version = con.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'schema_version'").fetchone()
     con.close()
     assert version == (str(migrations.SCHEMA_VERSION),)
+
+
+def test_library_calls_follow_each_other_on_one_connection(tmp_path: Path) -> None:
+    """A single-row fetch leaves a DuckDB result open; the next call must still work
+    (DuckDB 2 refuses con.sql() while a result from execute() is unfinished)."""
+    from goodwill.features import rfm_summary
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "accounts.csv").write_text("account_id,name\nA,Alfa\nB,Beta\n")
+    (folder / "orders.csv").write_text(
+        "order_id,account_id,ordered_on,amount\n1,A,2024-01-01,5\n2,A,2024-02-01,7\n"
+        "3,B,2024-01-15,3\n"
+    )
+    with Store.open(tmp_path / "s.duckdb") as store:
+        store.import_dir(folder)
+        assert store.count("orders") == 3
+        summary = rfm_summary(store)
+        assert store.order_span()[1].isoformat() == "2024-02-01"
+        summary_again = rfm_summary(store)
+    assert summary.loc["A", "frequency"] == 1 and summary.equals(summary_again)

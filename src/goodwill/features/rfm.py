@@ -82,9 +82,10 @@ def _open_parquet_connection() -> duckdb.DuckDBPyConnection:
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = con.sql(
+    # execute(), not sql(): DuckDB refuses sql() while a caller's result is still open
+    row = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = $name",
-        params={"name": name},
+        {"name": name},
     ).fetchall()
     return bool(row and row[0][0])
 
@@ -196,7 +197,8 @@ def rfm_summary(
             if not _has_table(con, table):
                 raise FeatureInputError(f"the database has no table {table!r} of orders.")
             relation = _ident(table)
-        columns = set(con.sql(f"SELECT * FROM {relation} LIMIT 0", params=params).columns)
+        described = con.execute(f"SELECT * FROM {relation} LIMIT 0", params).description or []
+        columns = {str(d[0]) for d in described}
         missing = [c for c in (account_col, date_col, amount_col) if c not in columns]
         if missing:
             raise FeatureInputError(
@@ -221,8 +223,7 @@ def rfm_summary(
             cal_end=cal_end,
             days_per_period=_DAYS_PER_PERIOD[period],
         )
-        arrow = con.sql(sql, params={**params, **query_params}).to_arrow_table()
-        result: pd.DataFrame = arrow.to_pandas()
+        result: pd.DataFrame = con.execute(sql, {**params, **query_params}).df()
     finally:
         if own_connection:
             con.close()
