@@ -177,3 +177,15 @@ def test_to_dict_round_trip_and_summary(fitted: ParetoNBD) -> None:
     assert loaded.summary().to_dict() == fitted.summary().to_dict()
     assert "ParetoNBD" in str(fitted.summary()) and "beta" in fitted.summary().to_html()
     assert all(math.isfinite(v) for v in fitted.standard_errors_.values())
+
+
+def test_docstring_examples_of_the_new_models() -> None:
+    import doctest
+
+    import goodwill.models.bgbb
+    import goodwill.models.mbgnbd
+    import goodwill.models.paretonbd
+
+    for module in (goodwill.models.paretonbd, goodwill.models.mbgnbd, goodwill.models.bgbb):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

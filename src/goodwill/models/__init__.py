@@ -16,23 +16,31 @@ from goodwill.models.base import ParametricModel
 from goodwill.models.bgbb import BetaGeoBetaBinom
 from goodwill.models.bgnbd import BetaGeo
 from goodwill.models.clv import DAYS_PER_YEAR, clv
+from goodwill.models.clv_interval import ClvInterval, clv_interval
 from goodwill.models.gammagamma import GammaGamma
 from goodwill.models.mbgnbd import ModifiedBetaGeo
 from goodwill.models.paretonbd import ParetoNBD
+from goodwill.models.selection import PURCHASE_MODELS, ModelName, Selection, select
 
 __all__ = [
     "DAYS_PER_YEAR",
+    "PURCHASE_MODELS",
     "BetaGeo",
     "BetaGeoBetaBinom",
+    "ClvInterval",
     "ConvergenceError",
     "GammaGamma",
     "ModelError",
     "ModelInputError",
+    "ModelName",
     "ModelSummary",
     "ModifiedBetaGeo",
     "NotFittedError",
     "ParameterRow",
     "ParametricModel",
     "ParetoNBD",
+    "Selection",
     "clv",
+    "clv_interval",
+    "select",
 ]
