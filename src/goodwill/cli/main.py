@@ -12,7 +12,13 @@ from collections.abc import Callable
 
 import typer
 
-from goodwill.cli import commands_data, commands_demo, commands_score, commands_simulate
+from goodwill.cli import (
+    commands_backtest,
+    commands_data,
+    commands_demo,
+    commands_score,
+    commands_simulate,
+)
 from goodwill.cli.context import set_lang
 
 app = typer.Typer(
@@ -30,6 +36,7 @@ REGISTRARS: list[Callable[[typer.Typer], None]] = [
     commands_simulate.register,
     commands_demo.register,
     commands_score.register,
+    commands_backtest.register,
 ]
 for _register in REGISTRARS:
     _register(app)
