@@ -248,6 +248,26 @@ def test_nanosecond_error_says_what_to_do(spark: SparkSession, tmp_path: Path) -
         rfm_summary(path, engine="spark")
 
 
+def test_amounts_round_to_six_decimals_alike(engine: Engine) -> None:
+    """Spend is summed exactly after rounding each amount to 6 decimals (7th-decimal ties
+    included), so thirds and ties give the same sums on every engine."""
+    orders = pd.DataFrame(
+        {
+            "account_id": ["a"] * 6 + ["b"] * 3,
+            "ordered_on": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-02", "2024-01-03",
+                                          "2024-01-04", "2024-01-05", "2024-01-01", "2024-01-02",
+                                          "2024-01-03"]),
+            "amount": [1.0000005, 0.1234565, -1.0000005, 10 / 3, 2.0000005, 1e-7,
+                       1e6 + 1 / 3, 1 / 3, 2 / 3],
+        }
+    )  # fmt: skip
+    con = _connection_with(orders)
+    kwargs: dict[str, Any] = {"calibration_end": "2024-01-03"}
+    want = rfm_summary(con, **kwargs, engine="duckdb")
+    assert_same_summary(rfm_summary(con, **kwargs, engine=engine), want)
+    assert want.loc["b", "monetary_value_cal"] == 0.5  # (0.333333 + 0.666667) / 2, exactly
+
+
 def test_unknown_engine_is_refused() -> None:
     with pytest.raises(FeatureInputError, match="engine must be 'duckdb' or 'spark'"):
         rfm_summary(_connection_with(ORDERS), engine="polars")  # type: ignore[arg-type]

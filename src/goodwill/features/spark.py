@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
     from goodwill.store import Store
 
-__all__ = ["SparkUnavailableError", "spark_session"]
+__all__ = ["SparkJobError", "SparkUnavailableError", "spark_session"]
 
 INSTALL_HINT = "pip install 'goodwill[spark]' (PySpark 4) and install Java 17"
 
@@ -68,10 +68,16 @@ LOCAL_CONFIG: dict[str, str] = {
 }
 
 _MICROS_PER_DAY = 86_400_000_000
+#: A day's spend is summed exactly in this type, as in :mod:`.rfm` (amounts round to 6 decimals).
+SPEND_TYPE = "decimal(38,6)"
 
 
 class SparkUnavailableError(GoodwillError, ImportError):
     """PySpark or Java is missing, or Spark could not start."""
+
+
+class SparkJobError(GoodwillError, RuntimeError):
+    """Spark started but the summary's job failed (memory, a lost executor, bad data)."""
 
 
 def _require_pyspark() -> None:
@@ -90,6 +96,13 @@ def _java_found() -> bool:
     return shutil.which("java") is not None
 
 
+def _under_spark_submit() -> bool:
+    """Whether spark-submit (or PYSPARK_SUBMIT_ARGS) chooses the master of a new session."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ or "--master" in os.environ.get(
+        "PYSPARK_SUBMIT_ARGS", ""
+    )
+
+
 def spark_session(
     master: str | SparkSession | None = None,
     *,
@@ -105,7 +118,7 @@ def spark_session(
         (``"local[2]"``, ``"spark://host:7077"``, ``"yarn"``, ``"k8s://https://host:443"``)
         for a new session, or ``None``: the active session when there is one (under
         ``spark-submit`` or in a notebook), else a new session with the master Spark is
-        configured with (``spark-submit --master``; ``local[*]`` when nothing is set).
+        configured with under ``spark-submit``, or else ``local[*]`` on this machine.
     app_name:
         The application name shown in the cluster's UI.
     config:
@@ -121,14 +134,16 @@ def spark_session(
         active = SparkSession.getActiveSession()
         if active is not None:
             return active
-    local = master is None or master.startswith("local")
-    if local and not _java_found():
+        if not _under_spark_submit():
+            master = "local[*]"
+    if "PYSPARK_GATEWAY_PORT" not in os.environ and not _java_found():  # the driver's own JVM
         raise SparkUnavailableError(
             "Spark needs Java 17 and no java was found (PATH or JAVA_HOME): {hint}",
             hint=INSTALL_HINT,
         )
+    local = master is not None and master.startswith("local")
     settings = dict(DEFAULT_CONFIG)
-    if master is not None and local:
+    if local:
         settings.update(LOCAL_CONFIG)
     settings.update(config or {})
     builder = SparkSession.builder.appName(app_name)
@@ -147,7 +162,7 @@ def spark_session(
                 reason=str(err).splitlines()[0] if str(err) else type(err).__name__,
                 hint=INSTALL_HINT,
             ) from err
-    if master is not None and local:
+    if local:
         session.sparkContext.setLogLevel("ERROR")
     return session
 
@@ -190,7 +205,14 @@ def spark_rfm_summary(
             date_col=date_col,
             amount_col=amount_col,
         )
-        arrow = frame.toArrow()
+        try:
+            arrow = frame.toArrow()
+        except Exception as err:
+            raise SparkJobError(
+                "the Spark job for the summary failed: {reason} See the Spark driver log; "
+                "for memory, raise spark.driver.memory and spark.driver.maxResultSize.",
+                reason=str(err).strip().splitlines()[0] if str(err).strip() else repr(err),
+            ) from err
     result: pd.DataFrame = _with_duckdb_types(arrow).to_pandas()
     result = result.set_index("account_id")
     result.index.name = "account_id"
@@ -331,7 +353,7 @@ def summary_frame(
         lines = lines.where(F.col("day") <= F.lit(end))
     days = (
         lines.groupBy("account_id", "day")
-        .agg(F.sum("amount").alias("spend"), F.max("amount").alias("_top"))
+        .agg(F.sum(F.col("amount").cast(SPEND_TYPE)).alias("spend"), F.max("amount").alias("_top"))
         .where(F.col("_top") >= 0)
         .select("account_id", "day", "spend")  # exact while the amounts are (DECIMAL, BIGINT)
     )
@@ -353,8 +375,8 @@ def summary_frame(
         (n - 1).cast("long").alias(f"frequency{suffix}"),
         _per(F.datediff(F.max(F.when(in_cal, day)), first_day), scale).alias(f"recency{suffix}"),
         _per(F.datediff(obs_end, first_day), scale).alias(f"T{suffix}"),
-        # as DuckDB: subtract the first day's spend exactly, then divide in DOUBLE; the first
-        # purchase day overall is the calibration's first day
+        # as DuckDB: subtract the first day's spend exactly (DECIMAL), then divide in DOUBLE;
+        # the first purchase day overall is the calibration's first day
         F.when(n > 1, (cal_spend - F.min_by("spend", "day")).cast("double") / (n - 1))
         .otherwise(F.lit(0.0))
         .alias(f"monetary_value{suffix}"),
