@@ -140,21 +140,26 @@ def _trend(store: Store, day: dt.date, health: pd.Series, settings: Settings) ->
     )
 
 
-def _signal_json(row: pd.Series) -> str:
-    data: dict[str, Any] = {}
-    for name in SIGNALS:
-        data[name] = {
-            "points": round(float(row[f"{name}_points"]), 3),
-            "baseline": round(float(row[f"{name}_baseline"]), 3),
+_SIGNAL_VALUES = (
+    "days_since_order", "order_gap_days", "order_expected_missed", "days_since_heard",
+    "heard_gap_days", "heard_expected_missed", "complaint_expected_missed", "order_trend_ratio",
+)  # fmt: skip
+
+
+def _signal_json(table: pd.DataFrame) -> list[str]:
+    """Per account, every signal's points and baseline and the values behind them."""
+    columns = [f"{name}_{part}" for name in SIGNALS for part in ("points", "baseline")]
+    frame = table[columns + list(_SIGNAL_VALUES)].astype(float).round(4)
+    frame = frame.astype(object).where(frame.notna(), None)
+    out = []
+    for record in frame.to_dict("records"):
+        data: dict[str, Any] = {
+            name: {"points": record[f"{name}_points"], "baseline": record[f"{name}_baseline"]}
+            for name in SIGNALS
         }
-    for col in (
-        "days_since_order", "order_gap_days", "order_expected_missed", "days_since_heard",
-        "heard_gap_days", "heard_expected_missed", "complaint_expected_missed",
-        "order_trend_ratio",
-    ):  # fmt: skip
-        v = row.get(col)
-        data[col] = None if v is None or pd.isna(v) else round(float(v), 4)
-    return json.dumps(data, sort_keys=True)
+        data.update({key: record[key] for key in _SIGNAL_VALUES})
+        out.append(json.dumps(data, sort_keys=True))
+    return out
 
 
 def save_snapshot(store: Store, snapshot: Snapshot) -> None:
@@ -171,7 +176,7 @@ def save_snapshot(store: Store, snapshot: Snapshot) -> None:
             "reasons": [
                 json.dumps([r.to_dict() for r in snapshot.reasons.get(a, [])]) for a in t.index
             ],
-            "signals": [_signal_json(row) for _, row in t.iterrows()],
+            "signals": _signal_json(t),
         }
     )[names]
     imports = store.con.execute(

@@ -46,11 +46,11 @@ def account_facts(
     minutes = _rates_sql(value["default_minutes"], "i.channel", 0.0)
     rate = _rates_sql(value["hourly_rate"], "i.channel", 0.0)
     sql = f"""
-    WITH cust AS (
+    WITH cust AS MATERIALIZED (
         SELECT account_id, name, owner, segment, parent_id FROM accounts
         WHERE kind = 'customer' AND (created_on IS NULL OR CAST(created_on AS DATE) <= $a)
     ),
-    od AS (
+    od AS MATERIALIZED (
         SELECT o.account_id, CAST(o.ordered_on AS DATE) AS d,
                sum(CAST(o.amount AS DECIMAL(18, 2))) AS amount,
                sum(CAST(coalesce(o.margin, o.amount * $margin_rate) AS DECIMAL(18, 2))) AS margin
@@ -77,7 +77,7 @@ def account_facts(
         WHERE od.d > s.last_order - {lookback}
         GROUP BY 1
     ),
-    heard AS (
+    heard AS MATERIALIZED (
         SELECT account_id, d FROM od
         UNION
         SELECT i.account_id, CAST(i.occurred_on AS DATE) FROM interactions i
@@ -101,7 +101,7 @@ def account_facts(
              USING (account_id)
         GROUP BY 1
     ),
-    compl AS (
+    compl AS MATERIALIZED (
         SELECT k.account_id, CAST(k.opened_on AS DATE) AS d, k.opened_on, k.first_response_on
         FROM complaints k SEMI JOIN cust c ON k.account_id = c.account_id
         WHERE CAST(k.opened_on AS DATE) <= $a

@@ -218,88 +218,70 @@ def reasons_for(
     signals: pd.DataFrame, facts: pd.DataFrame, settings: Settings
 ) -> list[list[Reason]]:
     """Per account (in the order of ``signals``), the reasons it scores lower, largest
-    shortfall first."""
+    shortfall first. Only signals at least :data:`MIN_SHORTFALL` points below their
+    baseline become reasons; the work is done per signal over those accounts only."""
     norms: Norms = signals.attrs["norms"]
-    windows = (
-        int(settings["health"]["trend_window_days"]),
-        int(settings["health"]["departure_window_days"]),
-    )
-    fact_rows = facts.to_dict("index")
-    return [
-        _account_reasons(s, fact_rows[account_id], norms, windows)
-        for account_id, s in signals.to_dict("index").items()
-    ]
+    trend_window = int(settings["health"]["trend_window_days"])
+    departure_window = int(settings["health"]["departure_window_days"])
+    n = len(signals)
+    found: list[list[Reason]] = [[] for _ in range(n)]
+    f = facts.reindex(signals.index)
+    col = {c: signals[c].to_numpy() for c in signals.columns}
+    fact = {c: f[c].to_numpy() for c in f.columns}
 
+    def flagged(signal: str, where: Any = True) -> NDArray[np.int64]:
+        short = col[f"{signal}_baseline"] - col[f"{signal}_points"] >= MIN_SHORTFALL
+        return np.flatnonzero(short & np.asarray(where, dtype=bool))
 
-def _account_reasons(
-    s: dict[Any, Any], f: dict[Any, Any], norms: Norms, windows: tuple[int, int]
-) -> list[Reason]:
-    found: list[Reason] = []
+    def add(i: int, signal: str, code: str, **params: Any) -> None:
+        points, base = float(col[f"{signal}_points"][i]), float(col[f"{signal}_baseline"][i])
+        found[i].append(Reason(signal, code, points, base, params))
 
-    def add(signal: str, code: str, **params: Any) -> None:
-        points, base = float(s[f"{signal}_points"]), float(s[f"{signal}_baseline"])
-        if base - points >= MIN_SHORTFALL:
-            found.append(Reason(signal, code, points, base, params))
-
-    add(
-        "order_silence",
-        "order_silence",
-        days=int(s["days_since_order"]),
-        gap=round(float(s["order_gap_days"])),
-    )
-    add(
-        "heard_silence",
-        "heard_silence",
-        days=int(s["days_since_heard"]),
-        gap=round(float(s["heard_gap_days"])),
-    )
-    if s["heard_usual"] >= 1:
-        add(
-            "heard_rhythm",
-            "heard_rhythm",
-            recent=int(s["heard_recent"]),
-            usual=round(float(s["heard_usual"]), 1),
-            window=windows[0],
-        )
-    if np.isfinite(s["p_alive"]):
-        add("p_alive", "p_alive", pct=round(100 * float(s["p_alive"])))
-    if s["complaint_expected_missed"] > 0:
-        add(
-            "complaint_silence",
-            "complaint_silence",
-            n=int(f["complaint_n"]),
-            days=int(s["days_since_complaint"]),
-        )
-    if np.isfinite(s["order_trend_ratio"]):
-        add(
-            "order_trend",
-            "order_trend",
-            pct=round(100 * (1 - min(float(s["order_trend_ratio"]), 1.0))),
-            window=windows[0],
-        )
-    departed, active = int(f["departed_contacts"]), int(f["active_contacts"])
-    if departed:
-        add("contacts", "contacts_departed", n=departed, window=windows[1])
-    elif active == 0:
-        add("contacts", "contacts_none")
-    elif active == 1:
-        add("contacts", "contacts_single")
-    if f["promises_due"]:
-        add("promises", "promises", broken=int(f["promises_broken"]), due=int(f["promises_due"]))
-    if f["unanswered_complaints"]:
-        add("complaint_response", "complaint_unanswered", n=int(f["unanswered_complaints"]))
-    elif pd.notna(f["response_hours"]):
-        add(
-            "complaint_response",
-            "complaint_response",
-            hours=round(float(f["response_hours"])),
-            norm=round(norms.response_hours),
-        )
-    if f["quotes_decided"]:
-        counts = {"lost": int(f["quotes_lost"]), "decided": int(f["quotes_decided"])}
-        if f["lost_to"] is not None and pd.notna(f["lost_to"]):
-            add("quotes_lost", "quotes_lost_to", to=str(f["lost_to"]), **counts)
+    for i in flagged("order_silence"):
+        add(i, "order_silence", "order_silence", days=int(col["days_since_order"][i]),
+            gap=round(float(col["order_gap_days"][i])))  # fmt: skip
+    for i in flagged("heard_silence"):
+        add(i, "heard_silence", "heard_silence", days=int(col["days_since_heard"][i]),
+            gap=round(float(col["heard_gap_days"][i])))  # fmt: skip
+    for i in flagged("heard_rhythm", col["heard_usual"] >= 1):
+        add(i, "heard_rhythm", "heard_rhythm", recent=int(col["heard_recent"][i]),
+            usual=round(float(col["heard_usual"][i]), 1), window=trend_window)  # fmt: skip
+    for i in flagged("p_alive", np.isfinite(col["p_alive"].astype(float))):
+        add(i, "p_alive", "p_alive", pct=round(100 * float(col["p_alive"][i])))
+    for i in flagged("complaint_silence", col["complaint_expected_missed"] > 0):
+        add(i, "complaint_silence", "complaint_silence", n=int(fact["complaint_n"][i]),
+            days=int(col["days_since_complaint"][i]))  # fmt: skip
+    ratio = col["order_trend_ratio"].astype(float)
+    for i in flagged("order_trend", np.isfinite(ratio)):
+        add(i, "order_trend", "order_trend", pct=round(100 * (1 - min(float(ratio[i]), 1.0))),
+            window=trend_window)  # fmt: skip
+    departed = fact["departed_contacts"].astype(int)
+    active = fact["active_contacts"].astype(int)
+    for i in flagged("contacts"):
+        if departed[i]:
+            add(i, "contacts", "contacts_departed", n=int(departed[i]), window=departure_window)
+        elif active[i] == 0:
+            add(i, "contacts", "contacts_none")
+        elif active[i] == 1:
+            add(i, "contacts", "contacts_single")
+    for i in flagged("promises", fact["promises_due"] > 0):
+        add(i, "promises", "promises", broken=int(fact["promises_broken"][i]),
+            due=int(fact["promises_due"][i]))  # fmt: skip
+    hours = pd.to_numeric(f["response_hours"], errors="coerce").to_numpy(dtype=float)
+    for i in flagged("complaint_response"):
+        if fact["unanswered_complaints"][i]:
+            add(i, "complaint_response", "complaint_unanswered",
+                n=int(fact["unanswered_complaints"][i]))  # fmt: skip
+        elif np.isfinite(hours[i]):
+            add(i, "complaint_response", "complaint_response", hours=round(float(hours[i])),
+                norm=round(norms.response_hours))  # fmt: skip
+    for i in flagged("quotes_lost", fact["quotes_decided"] > 0):
+        counts = {"lost": int(fact["quotes_lost"][i]), "decided": int(fact["quotes_decided"][i])}
+        to = fact["lost_to"][i]
+        if to is not None and pd.notna(to):
+            add(i, "quotes_lost", "quotes_lost_to", to=str(to), **counts)
         else:
-            add("quotes_lost", "quotes_lost", **counts)
-    found.sort(key=lambda r: (-r.shortfall, r.signal))
+            add(i, "quotes_lost", "quotes_lost", **counts)
+    for reasons in found:
+        reasons.sort(key=lambda r: (-r.shortfall, r.signal))
     return found
