@@ -1,32 +1,40 @@
 # The two commands of the README: `make demo` and `make test`.
-# Both create .venv when it is missing and install what they need.
+# Both create .venv when it is missing and install what they need: the demo only
+# goodwill itself; the tests also the dev tools, the Spark extra and Java 17.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.goodwill-installed
+CORE := $(VENV)/.goodwill-core
+FULL := $(VENV)/.goodwill-test
 
 .PHONY: demo test lint typecheck unit install clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(CORE): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(CORE)
+
+$(FULL): pyproject.toml | $(BIN)/python
 	command -v java >/dev/null || (apt-get update && apt-get install -y openjdk-17-jre-headless)
 	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
-	touch $(STAMP)
+	touch $(CORE) $(FULL)
 
-install: $(STAMP)
+install: $(FULL)
 
-demo: $(STAMP)
+demo: $(CORE)
 	$(BIN)/goodwill demo
 
-lint: $(STAMP)
+lint: $(FULL)
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/ruff format --check src tests bench tools
 
-typecheck: $(STAMP)
+typecheck: $(FULL)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(FULL)
 	$(BIN)/pytest -n 2
 
 test: lint typecheck unit
