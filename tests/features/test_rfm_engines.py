@@ -268,6 +268,14 @@ def test_amounts_round_to_six_decimals_alike(engine: Engine) -> None:
     assert want.loc["b", "monetary_value_cal"] == 0.5  # (0.333333 + 0.666667) / 2, exactly
 
 
+def test_a_connection_with_an_open_result(engine: Engine) -> None:
+    """A caller's unfinished result (a fetchone) does not stop the summary (DuckDB 2)."""
+    con = _connection_with(ORDERS)
+    assert con.execute("SELECT * FROM orders").fetchone() is not None
+    assert rfm_summary(con, as_of="2024-01-31", engine=engine).loc["a", "frequency"] == 1
+    assert con.execute("SELECT count(*) FROM orders").fetchone() == (len(ORDERS),)
+
+
 def test_unknown_engine_is_refused() -> None:
     with pytest.raises(FeatureInputError, match="engine must be 'duckdb' or 'spark'"):
         rfm_summary(_connection_with(ORDERS), engine="polars")  # type: ignore[arg-type]

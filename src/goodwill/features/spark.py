@@ -251,7 +251,9 @@ def _parquet_inputs(
         )
     if not _has_table(con, table):
         raise FeatureInputError("the database has no table {table!r} of orders.", table=table)
-    present = set(con.sql(f"SELECT * FROM {_ident(table)} LIMIT 0").columns)
+    # execute(), not sql(): DuckDB 2 refuses sql() while a caller's result is still open
+    described = con.execute(f"SELECT * FROM {_ident(table)} LIMIT 0").description or []
+    present = {str(d[0]) for d in described}
     wanted = [c for c in (*columns, "is_test") if c in present]  # a missing one: said later
     folder = Path(tempfile.mkdtemp(prefix="goodwill-spark-"))
     try:
@@ -273,9 +275,8 @@ def _ident(name: str) -> str:
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = con.sql(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = $name",
-        params={"name": name},
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = $name", {"name": name}
     ).fetchall()
     return bool(row and row[0][0])
 
