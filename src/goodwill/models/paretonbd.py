@@ -10,7 +10,8 @@ repeat purchases, the last at t_x, observed until T:
     L = Γ(r+x) α^r β^s / Γ(r) · [ (α+T)^−(r+x) (β+T)^−s + s · (I(t_x) − I(T)) ]
     I(y) = ∫_y^∞ (α+τ)^−(r+x) (β+τ)^−(s+1) dτ   (a Gauss hypergeometric function)
 
-computed in log space (see :mod:`goodwill.models._hyp`). The gradient is numerical.
+computed in log space (see :mod:`goodwill.models._hyp`). The gradient is numerical
+(forward differences).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import ClassVar
 import numpy as np
 from scipy import special
 
+from goodwill.errors import ConvergenceError
 from goodwill.models._arrays import (
     ArrayLike,
     FitData,
@@ -31,6 +33,7 @@ from goodwill.models._arrays import (
 from goodwill.models._errors import ModelInputError
 from goodwill.models._hyp import log_pnbd_tail
 from goodwill.models._purchase import PurchaseModel, check_frequency_recency_T
+from goodwill.models.bgnbd import BetaGeo
 
 __all__ = ["ParetoNBD"]
 
@@ -46,6 +49,7 @@ class _Prepared:
     t_x: FloatArray
     T: FloatArray
     w: FloatArray
+    w_total: float
 
 
 def _log_bracket(
@@ -78,9 +82,12 @@ class ParetoNBD(PurchaseModel[_Prepared]):
 
     def _prepare(self, data: FitData) -> _Prepared:
         c = data.columns
-        return _Prepared(x=c["frequency"], t_x=c["recency"], T=c["T"], w=data.weights)
+        w = data.weights
+        return _Prepared(x=c["frequency"], t_x=c["recency"], T=c["T"], w=w, w_total=float(w.sum()))
 
     def _initial_points(self, data: FitData) -> list[FloatArray]:
+        """Two starts: one from a BG/NBD fit on the same rows (its purchase process is
+        Pareto/NBD's; its mean lifetime gives s and β), and a generic one."""
         x, big_t, w = data.columns["frequency"], data.columns["T"], data.weights
         exposure = float(np.sum(w * big_t))
         purchases = float(np.sum(w * x))
@@ -91,26 +98,39 @@ class ParetoNBD(PurchaseModel[_Prepared]):
             )
         rate = purchases / exposure
         t_mean = exposure / float(np.sum(w))
-        return [
-            np.array([1.0, 1.0 / rate, 1.0, t_mean]),
-            np.array([0.5, 0.5 / rate, 0.5, t_mean / 2.0]),
-            np.array([2.0, 2.0 / rate, 2.0, 2.0 * t_mean]),
-        ]
+        generic = np.array([1.0, 1.0 / rate, 1.0, t_mean])
+        try:
+            bg = BetaGeo()._fit_columns(dict(data.columns), data.weights)
+        except (ConvergenceError, ModelInputError):
+            return [generic, np.array([0.5, 0.5 / rate, 0.5, t_mean / 2.0])]
+        r, alpha, a, b = (bg.params_[k] for k in ("r", "alpha", "a", "b"))
+        # BG/NBD: a purchase every α/r on average, dropout after each with mean a/(a+b)
+        dropout_rate = a / (a + b) * r / alpha
+        return [np.array([r, alpha, 1.0, 1.0 / dropout_rate]), generic]
 
     def _log_likelihood(
         self, theta: FloatArray, prepared: _Prepared
     ) -> tuple[float, FloatArray | None]:
+        """The log-likelihood and its gradient by forward differences (relative step 2e-7):
+        five evaluations per gradient where the base's central differences take nine,
+        accurate to about 1e-7 per customer — far inside the convergence tolerance."""
+        ll = self._value(theta, prepared)
+        grad = np.empty(4)
+        for j in range(4):
+            step = theta.copy()
+            h = 2e-7 * theta[j]
+            step[j] += h
+            grad[j] = (self._value(step, prepared) - ll) / h
+        return ll, grad
+
+    @staticmethod
+    def _value(theta: FloatArray, prepared: _Prepared) -> float:
         r, alpha, s, beta = (float(v) for v in theta)
         p = prepared
         active, left = _log_bracket(r, alpha, s, beta, p.x, p.t_x, p.T)
-        per_row = (
-            special.gammaln(r + p.x)
-            - special.gammaln(r)
-            + r * np.log(alpha)
-            + s * np.log(beta)
-            + np.logaddexp(active, left)
-        )
-        return wdot(p.w, per_row), None
+        per_row = special.gammaln(r + p.x) + np.logaddexp(active, left)
+        constant = -special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+        return wdot(p.w, per_row) + float(constant) * p.w_total
 
     # ------------------------------------------------------------------ predictions
     def p_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> FloatArray:
