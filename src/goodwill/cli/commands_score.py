@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from goodwill.cli.context import _, console, lang, progress_bar
@@ -50,32 +51,34 @@ def render_snapshot(snapshot: Snapshot, limit: int = 15) -> None:
     attention = snapshot.needing_attention(limit)
     if attention.empty:
         return
-    table = Table(title=_("Needs attention"), title_justify="left")
-    for header in (
-        N_("account"),
-        N_("name"),
-        N_("account manager"),
-        N_("health"),
-        N_("status"),
-        N_("trend"),
-        N_("CLV 12 months"),
-        N_("main reason"),
-    ):
+    wide = console.width >= 120  # on a narrow terminal: fewer columns, the reason below
+    table = Table(title=_("Needs attention"), title_justify="left", show_lines=not wide)
+    headers = [N_("account"), N_("name"), N_("health"), N_("status"), N_("CLV 12 months")]
+    if wide:
+        headers[2:2] = [N_("account manager")]
+        headers += [N_("trend"), N_("main reason")]
+    for header in headers:
         numeric = header in ("health", "CLV 12 months")
         table.add_column(_(header), justify="right" if numeric else "left")
     for account_id, row in attention.iterrows():
         reasons = snapshot.reasons.get(str(account_id), [])
         clv = row["clv_12m"]
-        table.add_row(
+        reason = reasons[0].text(lg) if reasons else ""
+        cells = [
             str(account_id),
             str(row["name"]),
-            str(row["owner"] or ""),
             format_number(float(row["health"]), lg),
             _(STATUS_WORDS[str(row["status"])]),
-            _(TREND_WORDS.get(str(row["trend"]), str(row["trend"]))),
             format_money(float(clv), lg) if clv == clv else "-",
-            reasons[0].text(lg) if reasons else "",
-        )
+        ]
+        if wide:
+            cells[2:2] = [str(row["owner"] or "")]
+            cells += [_(TREND_WORDS.get(str(row["trend"]), str(row["trend"]))), reason]
+            table.add_row(*cells)
+        else:
+            if reason:
+                cells[1] = f"{escape(cells[1])}\n[dim]{escape(reason)}[/dim]"
+            table.add_row(*cells)
     console.print(table)
 
 
