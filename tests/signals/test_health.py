@@ -121,3 +121,26 @@ def test_reasons_render_in_both_languages(hand_made: Store) -> None:
         f"{reason.params['gap']} days"
     )
     assert reason.text("nl").startswith("60 dagen geen order, terwijl deze klant normaal elke")
+
+
+def test_tables_a_company_does_not_keep_give_no_signal(tmp_path: Path) -> None:
+    """With only accounts and orders, contacts and quotes say nothing (no penalty, no
+    reason); silence still speaks."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    _write(folder, "accounts", "account_id,name", [f"A{i},Klant {i}" for i in range(12)])
+    orders = [
+        f"O{i}-{w},A{i},{dt.date(2023, 1, 2) + dt.timedelta(days=7 * w)},10"
+        for i in range(12)
+        for w in range(0, 90 if i else 60)
+    ]
+    _write(folder, "orders", "order_id,account_id,ordered_on,amount", orders)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        store.import_dir(folder)
+        snap = score(store, dt.date(2024, 9, 1), settings=Settings.load(), save=False)
+    t = snap.table
+    assert (t["contacts_points"] == t["contacts_baseline"]).all()
+    assert (t["quotes_lost_points"] == t["quotes_lost_baseline"]).all()
+    codes = {r.code for reasons in snap.reasons.values() for r in reasons}
+    assert not codes & {"contacts_none", "contacts_single", "quotes_lost", "quotes_lost_to"}
+    assert snap.reasons["A0"][0].code in ("order_silence", "heard_silence")

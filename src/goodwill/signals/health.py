@@ -169,6 +169,8 @@ def health_signals(
     active, departed = _num(facts, "active_contacts"), _num(facts, "departed_contacts")
     contact_frac = np.where(active >= 2, 1.0, np.where(active == 1, 0.6, 0.25))
     contact_frac = contact_frac * 0.6**departed
+    if not (active.sum() + departed.sum()):  # no contact persons recorded at all: no signal
+        contact_frac = np.full(len(out), BASELINE["contacts"])
 
     due, broken = _num(facts, "promises_due"), _num(facts, "promises_broken")
     broken_share = (broken + 2 * norms.broken_share) / (due + 2)
@@ -184,6 +186,8 @@ def health_signals(
     decided, lost = _num(facts, "quotes_decided"), _num(facts, "quotes_lost")
     lost_share = (lost + 2 * norms.lost_share) / (decided + 2)
     quote_frac = np.clip(1.0 - lost_share, 0.0, 1.0)
+    if not decided.sum():  # no decided quotes recorded at all: no signal
+        quote_frac = np.full(len(out), BASELINE["quotes_lost"])
 
     fractions = {
         "order_silence": order_frac,
@@ -229,6 +233,8 @@ def reasons_for(
     col = {c: signals[c].to_numpy() for c in signals.columns}
     fact = {c: f[c].to_numpy() for c in f.columns}
 
+    contacts_recorded = bool(fact["active_contacts"].sum() + fact["departed_contacts"].sum())
+
     def flagged(signal: str, where: Any = True) -> NDArray[np.int64]:
         short = col[f"{signal}_baseline"] - col[f"{signal}_points"] >= MIN_SHORTFALL
         return np.flatnonzero(short & np.asarray(where, dtype=bool))
@@ -257,7 +263,7 @@ def reasons_for(
             window=trend_window)  # fmt: skip
     departed = fact["departed_contacts"].astype(int)
     active = fact["active_contacts"].astype(int)
-    for i in flagged("contacts"):
+    for i in flagged("contacts", contacts_recorded):
         if departed[i]:
             add(i, "contacts", "contacts_departed", n=int(departed[i]), window=departure_window)
         elif active[i] == 0:
