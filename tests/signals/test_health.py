@@ -143,4 +143,4 @@ def test_tables_a_company_does_not_keep_give_no_signal(tmp_path: Path) -> None:
     assert (t["quotes_lost_points"] == t["quotes_lost_baseline"]).all()
     codes = {r.code for reasons in snap.reasons.values() for r in reasons}
     assert not codes & {"contacts_none", "contacts_single", "quotes_lost", "quotes_lost_to"}
-    assert snap.reasons["A0"][0].code in ("order_silence", "heard_silence")
+    assert {r.code for r in snap.reasons["A0"]} >= {"order_silence", "p_alive"}
