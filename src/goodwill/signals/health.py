@@ -29,6 +29,7 @@ from goodwill.signals.seasonal import seasonal_days
 
 SIGNALS = (
     "order_silence",
+    "order_rhythm",
     "heard_silence",
     "heard_rhythm",
     "p_alive",
@@ -46,6 +47,7 @@ BASELINE = {
     "order_silence": float(np.exp(-1.0)),
     "heard_silence": float(np.exp(-1.0)),
     "heard_rhythm": 0.8,
+    "order_rhythm": 0.8,
     "p_alive": 0.8,
     "complaint_silence": 1.0,
     "order_trend": 0.5,
@@ -136,6 +138,11 @@ def health_signals(
     out["heard_recent"] = heard_recent
     out["heard_usual"] = heard_usual
     rhythm_frac = np.minimum(1.0, heard_ratio)
+    orders_recent = np.nan_to_num(_num(facts, "orders_recent"))
+    orders_usual = np.nan_to_num(_num(facts, "orders_before")) * window / lookback
+    out["orders_recent"] = orders_recent
+    out["orders_usual"] = orders_usual
+    order_rhythm_frac = np.minimum(1.0, (orders_recent + 0.5) / (orders_usual + 0.5))
 
     alive = p_alive.reindex(facts.index).to_numpy(dtype=float)
     out["p_alive"] = alive
@@ -193,6 +200,7 @@ def health_signals(
         "order_silence": order_frac,
         "heard_silence": heard_frac,
         "heard_rhythm": rhythm_frac,
+        "order_rhythm": order_rhythm_frac,
         "p_alive": alive_frac,
         "complaint_silence": complaint_frac,
         "order_trend": trend_frac,
@@ -252,6 +260,9 @@ def reasons_for(
     for i in flagged("heard_rhythm", col["heard_usual"] >= 1):
         add(i, "heard_rhythm", "heard_rhythm", recent=int(col["heard_recent"][i]),
             usual=round(float(col["heard_usual"][i]), 1), window=trend_window)  # fmt: skip
+    for i in flagged("order_rhythm", col["orders_usual"] >= 1):
+        add(i, "order_rhythm", "order_rhythm", recent=int(col["orders_recent"][i]),
+            usual=round(float(col["orders_usual"][i]), 1), window=trend_window)  # fmt: skip
     for i in flagged("p_alive", np.isfinite(col["p_alive"].astype(float))):
         add(i, "p_alive", "p_alive", pct=round(100 * float(col["p_alive"][i])))
     for i in flagged("complaint_silence", col["complaint_expected_missed"] > 0):

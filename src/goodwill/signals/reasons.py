@@ -20,6 +20,9 @@ TEMPLATES: dict[str, str] = {
     "heard_rhythm": N_(
         "heard from {recent} times in the last {window} days, where {usual} is usual"
     ),
+    "order_rhythm": N_(
+        "ordered on {recent} days in the last {window} days, where {usual} is usual"
+    ),
     "p_alive": N_("its buying pattern gives only a {pct}% chance that it still buys from us"),
     "complaint_silence": N_(
         "complained {n} times in a year, but not for {days} days: silence is a warning sign"
@@ -44,6 +47,7 @@ LABELS: dict[str, str] = {
     "order_silence": N_("order silence"),
     "heard_silence": N_("silence on every channel"),
     "heard_rhythm": N_("contact frequency"),
+    "order_rhythm": N_("order frequency"),
     "p_alive": N_("still buying (P alive)"),
     "complaint_silence": N_("complaints stopped"),
     "order_trend": N_("order value against a year ago"),
