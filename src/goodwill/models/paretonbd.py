@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
+import numpy.typing as npt
 from scipy import special
 
 from goodwill.errors import ConvergenceError
@@ -27,7 +28,10 @@ from goodwill.models._arrays import (
     ArrayLike,
     FitData,
     FloatArray,
+    IntArray,
     as_vector,
+    dense_codes,
+    group_codes,
     wdot,
 )
 from goodwill.models._errors import ModelInputError
@@ -45,11 +49,18 @@ _WEIGHTS = 0.5 * _WEIGHTS
 
 @dataclass(frozen=True)
 class _Prepared:
-    x: FloatArray
-    t_x: FloatArray
-    T: FloatArray
+    """The rows, with the hypergeometric tails computed once per distinct (x, t_x) and
+    (x, T) pair — there are far fewer pairs than rows — and gathered by code."""
+
     w: FloatArray
     w_total: float
+    x_unique: FloatArray  # distinct frequencies and their summed weights (for Γ(r+x))
+    w_x: FloatArray
+    tx_pairs: tuple[FloatArray, FloatArray]  # distinct (x, t_x) and each row's code
+    tx_code: IntArray
+    t_pairs: tuple[FloatArray, FloatArray]  # distinct (x, T) and each row's code
+    t_code: IntArray
+    open_rows: npt.NDArray[np.bool_]  # T > t_x: the customer may have left in between
 
 
 def _log_bracket(
@@ -81,9 +92,22 @@ class ParetoNBD(PurchaseModel[_Prepared]):
     )
 
     def _prepare(self, data: FitData) -> _Prepared:
-        c = data.columns
+        x, t_x, big_t = data.columns["frequency"], data.columns["recency"], data.columns["T"]
         w = data.weights
-        return _Prepared(x=c["frequency"], t_x=c["recency"], T=c["T"], w=w, w_total=float(w.sum()))
+        x_unique, x_code = dense_codes(x)
+        tx_code, tx_first = group_codes([x, t_x])
+        t_code, t_first = group_codes([x, big_t])
+        return _Prepared(
+            w=w,
+            w_total=float(w.sum()),
+            x_unique=x_unique,
+            w_x=np.bincount(x_code, weights=w, minlength=len(x_unique)).astype(np.float64),
+            tx_pairs=(x[tx_first], t_x[tx_first]),
+            tx_code=tx_code,
+            t_pairs=(x[t_first], big_t[t_first]),
+            t_code=t_code,
+            open_rows=big_t > t_x,
+        )
 
     def _initial_points(self, data: FitData) -> list[FloatArray]:
         """Two starts: one from a BG/NBD fit on the same rows (its purchase process is
@@ -127,10 +151,20 @@ class ParetoNBD(PurchaseModel[_Prepared]):
     def _value(theta: FloatArray, prepared: _Prepared) -> float:
         r, alpha, s, beta = (float(v) for v in theta)
         p = prepared
-        active, left = _log_bracket(r, alpha, s, beta, p.x, p.t_x, p.T)
-        per_row = special.gammaln(r + p.x) + np.logaddexp(active, left)
+        (x_tx, t_x), (x_t, big_t) = p.tx_pairs, p.t_pairs
+        tail_tx = log_pnbd_tail(r, alpha, s, beta, x_tx, t_x)[p.tx_code]
+        tail_t_u = log_pnbd_tail(r, alpha, s, beta, x_t, big_t)
+        active_u = -(r + x_t) * np.log(alpha + big_t) - s * np.log(beta + big_t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gap = np.minimum(tail_t_u[p.t_code] - tail_tx, 0.0)
+            left = np.where(p.open_rows, np.log(s) + tail_tx + np.log(-np.expm1(gap)), -np.inf)
+        per_row = np.logaddexp(active_u[p.t_code], left)
         constant = -special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-        return wdot(p.w, per_row) + float(constant) * p.w_total
+        return (
+            wdot(p.w, per_row)
+            + wdot(p.w_x, special.gammaln(r + p.x_unique))
+            + float(constant) * p.w_total
+        )
 
     # ------------------------------------------------------------------ predictions
     def p_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> FloatArray:
