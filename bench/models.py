@@ -24,6 +24,12 @@ CLV settings on both sides: 12 steps of 30 days, each discounted 1 % (goodwill:
 ``period_days=1, step_days=30, horizon_days=360, discount_rate_per_year=1.01**(365.25/30)-1``).
 The script asserts that goodwill's parameters are within a relative 1e-3 of lifetimes'
 and P(alive) within 1e-4, and prints one table row per size.
+
+With ``--pareto`` it compares the Pareto/NBD fit instead: both sides fit the same
+per-customer summary (goodwill's ``rfm_summary`` of the Parquet file, written once to
+``bench/out/summary_<n>.parquet``) and compute P(alive), timed from reading that summary
+— goodwill's ``ParetoNBD().fit`` against lifetimes' ``ParetoNBDFitter().fit`` (its
+defaults: Nelder-Mead, tol 1e-4, no compression of identical rows).
 """
 
 from __future__ import annotations
@@ -203,6 +209,106 @@ def worker_lifetimes(path: Path, out: Path) -> dict[str, Any]:
     }
 
 
+def worker_pnbd_goodwill(path: Path, out: Path) -> dict[str, Any]:
+    import numpy as np
+    import pandas as pd
+
+    from goodwill.models import ParetoNBD
+
+    t0 = time.perf_counter()
+    s = pd.read_parquet(path)
+    x, t_x, big_t = (s[c].to_numpy(np.float64) for c in ("frequency", "recency", "T"))
+    t1 = time.perf_counter()
+    model = ParetoNBD().fit(x, t_x, big_t)
+    t2 = time.perf_counter()
+    alive = model.p_alive(x, t_x, big_t)
+    t3 = time.perf_counter()
+    pd.DataFrame({"p_alive": alive}, index=s.index).to_parquet(out)
+    return {
+        "fit_s": t2 - t1,
+        "predict_s": t3 - t2,
+        "total_s": t3 - t0,
+        "rows_fitted": model.n_rows_fitted_,
+        "params": model.params_,
+        "ll": model.log_likelihood_,
+        "peak_mib": _peak_mib(),
+    }
+
+
+def worker_pnbd_lifetimes(path: Path, out: Path) -> dict[str, Any]:
+    import pandas as pd
+    from lifetimes import ParetoNBDFitter
+
+    t0 = time.perf_counter()
+    s = pd.read_parquet(path)
+    t1 = time.perf_counter()
+    model = ParetoNBDFitter().fit(s["frequency"], s["recency"], s["T"])
+    t2 = time.perf_counter()
+    alive = model.conditional_probability_alive(s["frequency"], s["recency"], s["T"])
+    t3 = time.perf_counter()
+    pd.DataFrame({"p_alive": alive}, index=s.index).to_parquet(out)
+    return {
+        "fit_s": t2 - t1,
+        "predict_s": t3 - t2,
+        "total_s": t3 - t0,
+        "params": {k: float(v) for k, v in model.params_.items()},
+        "peak_mib": _peak_mib(),
+    }
+
+
+def pareto_main(
+    sizes: list[int], lifetimes_python: str | None, memory_gib: float, timeout_s: float
+) -> None:
+    """One table row per size: the Pareto/NBD fit and P(alive), goodwill vs lifetimes."""
+    import pandas as pd
+
+    from goodwill.features import rfm_summary
+
+    print(
+        "| customers | distinct rows | goodwill fit s | goodwill P(alive) s | lifetimes fit s "
+        "| lifetimes P(alive) s | speed-up (fit + P(alive)) | peak MiB goodwill / lifetimes "
+        "| max param rel diff | max P(alive) diff |"
+    )
+    print("|" + "---|" * 10)
+    for n in sizes:
+        orders = OUT / f"orders_{n}.parquet"
+        if not orders.exists():
+            generate(n, orders)
+        summary = OUT / f"summary_{n}.parquet"
+        if not summary.exists():
+            s = rfm_summary(orders, as_of=END, period="D", customers_only=False)
+            s[["frequency", "recency", "T"]].to_parquet(summary)
+        gw_out, lt_out = OUT / f"pnbd_goodwill_{n}.parquet", OUT / f"pnbd_lifetimes_{n}.parquet"
+        gw = _run_worker(sys.executable, "pnbd_goodwill", summary, gw_out, None, timeout_s)
+        if "error" in gw:
+            raise SystemExit(f"goodwill failed at {n:,} customers: {gw['error']}")
+        lt: dict[str, Any] = {"error": "not run"}
+        if lifetimes_python is not None:
+            lt = _run_worker(
+                lifetimes_python, "pnbd_lifetimes", summary, lt_out, memory_gib, timeout_s
+            )
+        if "error" in lt:
+            cells = f"failed: {lt['error']} | – | – | {gw['peak_mib']:.0f} / – | – | –"
+        else:
+            a, b = pd.read_parquet(gw_out), pd.read_parquet(lt_out)
+            rel = max(abs(gw["params"][k] / lt["params"][k] - 1) for k in gw["params"])
+            diff = float((a["p_alive"] - b["p_alive"].loc[a.index]).abs().max())
+            speed = (lt["fit_s"] + lt["predict_s"]) / (gw["fit_s"] + gw["predict_s"])
+            cells = (
+                f"{lt['fit_s']:.1f} | {lt['predict_s']:.2f} | {speed:.0f}× "
+                f"| {gw['peak_mib']:.0f} / {lt['peak_mib']:.0f} | {rel:.1e} | {diff:.1e}"
+            )
+        print(
+            f"| {n:,} | {gw['rows_fitted']:,} | {gw['fit_s']:.2f} "
+            f"| {gw['predict_s']:.2f} | {cells} |",
+            flush=True,
+        )
+        load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+        print(f"# load average after {n:,}: {load} (other work on the machine skews times)")
+        print(f"# detail {n}: goodwill {json.dumps(gw)}", flush=True)
+        print(f"# detail {n}: lifetimes {json.dumps(lt)}", flush=True)
+
+
 # ---------------------------------------------------------------------- orchestration
 def _ensure_lifetimes_venv() -> Path:
     python = LIFETIMES_VENV / "bin" / "python"
@@ -269,7 +375,11 @@ def main() -> None:
     parser.add_argument("--no-lifetimes", action="store_true")
     parser.add_argument("--lifetimes-memory-gib", type=float, default=20.0)
     parser.add_argument("--timeout-s", type=float, default=3600.0)
-    parser.add_argument("--worker", choices=["scan", "goodwill", "lifetimes"])
+    parser.add_argument("--pareto", action="store_true", help="compare the Pareto/NBD fit")
+    parser.add_argument(
+        "--worker",
+        choices=["scan", "goodwill", "lifetimes", "pnbd_goodwill", "pnbd_lifetimes"],
+    )
     parser.add_argument("--path", type=Path)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -279,6 +389,10 @@ def main() -> None:
             result = worker_scan(args.path)
         elif args.worker == "goodwill":
             result = worker_goodwill(args.path, args.out)
+        elif args.worker == "pnbd_goodwill":
+            result = worker_pnbd_goodwill(args.path, args.out)
+        elif args.worker == "pnbd_lifetimes":
+            result = worker_pnbd_lifetimes(args.path, args.out)
         else:
             result = worker_lifetimes(args.path, args.out)
         print(json.dumps(result))
@@ -287,6 +401,9 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     lifetimes_python = None if args.no_lifetimes else str(_ensure_lifetimes_venv())
     print(f"# {platform.node()} · {os.cpu_count()} cores · python {platform.python_version()}")
+    if args.pareto:
+        pareto_main(args.sizes, lifetimes_python, args.lifetimes_memory_gib, args.timeout_s)
+        return
     header = (
         "| customers | orders | DuckDB scan s | goodwill s (summary + model) | model s "
         "| lifetimes s (summary + fit) | speed-up | goodwill peak MiB | lifetimes peak MiB "
