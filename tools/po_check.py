@@ -19,6 +19,8 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "src/goodwill/locale/nl/LC_MESSAGES/goodwill.po"
+
+
 def error_classes() -> list[str]:
     """GoodwillError and every class in the package that derives from it (by name)."""
     found = {"GoodwillError"}
@@ -52,9 +54,7 @@ def source_messages() -> list[str]:
             if rel.parts[0] in skip:
                 continue
             with path.open("rb") as fh:
-                for _line, _func, msg, _comments in extract_python(
-                    fh, list(keywords), [], {}
-                ):
+                for _line, _func, msg, _comments in extract_python(fh, list(keywords), [], {}):
                     text = msg[0] if isinstance(msg, tuple) else msg
                     if text and text not in seen:
                         seen.append(text)
