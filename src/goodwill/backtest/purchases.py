@@ -341,16 +341,16 @@ def _repeat_purchase_days(
             params["path"] = str(Path(source))  # type: ignore[arg-type]
         else:
             relation = "orders"
-        columns = set(
-            con.sql(
-                f"SELECT * FROM {relation} LIMIT 0", params=_params_for(params, relation)
-            ).columns
-        )
+        # execute(), not sql(): DuckDB 2 refuses sql() while a caller's result is open
+        described = con.execute(
+            f"SELECT * FROM {relation} LIMIT 0", _params_for(params, relation)
+        ).description
+        columns = {str(d[0]) for d in described or []}
         where = ["CAST(ordered_on AS DATE) <= $end"]
         if "is_test" in columns:
             where.append("NOT coalesce(is_test, false)")
         has_accounts = not own and bool(
-            con.sql(
+            con.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_name = 'accounts'"
             ).fetchall()[0][0]
         )
@@ -368,11 +368,14 @@ def _repeat_purchase_days(
             "FROM days JOIN firsts USING (account_id) WHERE day > first_day "
             "GROUP BY 1 ORDER BY 1"
         )
-        rows = con.sql(sql, params=params).fetchnumpy()
+        rows = con.execute(sql, params).fetchnumpy()
     finally:
         if own:
             con.close()
-    return rows["offset_days"].astype(np.int64), rows["n"].astype(np.int64)
+    return (
+        np.asarray(rows["offset_days"], dtype=np.int64),
+        np.asarray(rows["n"], dtype=np.int64),
+    )
 
 
 def _params_for(params: dict[str, object], relation: str) -> dict[str, object]:
