@@ -18,7 +18,7 @@ import pandas as pd
 from goodwill._typing import Lang
 from goodwill.errors import GoodwillError
 from goodwill.settings import Settings
-from goodwill.signals.facts import account_facts, monthly_order_days
+from goodwill.signals.facts import account_facts
 from goodwill.signals.health import SIGNALS, health_signals, reasons_for
 from goodwill.signals.reasons import Reason
 from goodwill.signals.seasonal import month_index
@@ -87,9 +87,10 @@ def score(
     with ``save``, store the snapshot (replacing one of the same date)."""
     settings = settings or Settings.for_store(store.path)
     day = _as_date(as_of, store)
-    facts = account_facts(store.con, day, settings)
-    season = month_index(monthly_order_days(store.con, day), day)
-    value, models = account_value(store, day, facts["margin_rate"], settings)
+    gathered = account_facts(store.con, day, settings)
+    facts = gathered.accounts
+    season = month_index(gathered.monthly, day)
+    value, models = account_value(gathered.purchases, facts["margin_rate"], settings)
     value = value.reindex(facts.index)
     signals = health_signals(facts, value["p_alive"], season, day, settings)
     reasons = dict(zip(facts.index, reasons_for(signals, facts, settings), strict=True))

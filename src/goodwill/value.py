@@ -10,7 +10,6 @@ months: the one definition used everywhere.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,10 +19,8 @@ import numpy as np
 import pandas as pd
 
 from goodwill.errors import ConvergenceError
-from goodwill.features import rfm_summary
 from goodwill.models import BetaGeo, GammaGamma, clv
 from goodwill.settings import Settings
-from goodwill.store import Store
 
 T = TypeVar("T")
 WEEK_DAYS = 7.0
@@ -81,12 +78,13 @@ def _quiet(function: Callable[..., T]) -> Callable[..., T]:
 
 @_quiet
 def account_value(
-    store: Store, as_of: dt.date, margin_rate: pd.Series, settings: Settings
+    purchases: pd.DataFrame, margin_rate: pd.Series, settings: Settings
 ) -> tuple[pd.DataFrame, ValueModels]:
-    """Per customer account with purchases by ``as_of``: ``p_alive``,
+    """Per customer account in ``purchases`` (the purchase summary in weeks, as
+    ``rfm_summary(store, as_of=..., period="W")`` gives it): ``p_alive``,
     ``expected_purchases_12m`` and ``clv_12m`` (NaN where a model could not be fitted)."""
     # sorted, so that the same history always gives the same fit, bit for bit
-    rfm = rfm_summary(store, as_of=as_of, period="W").sort_index()
+    rfm = purchases.sort_index()
     out = pd.DataFrame(index=rfm.index)
     models = ValueModels()
     if len(rfm) < 10:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from goodwill.score import score
@@ -24,6 +25,7 @@ def hand_made(tmp_path: Path) -> Store:
     folder = tmp_path / "data"
     folder.mkdir()
     accounts = ["W,Weekly Until Silence", "D,Departures", "P,Promises And Quotes"]
+    accounts += ["E,Calls Until August", "Q,Orders But Never Calls"]
     accounts += [f"S{i},Steady {i}" for i in range(8)]
     _write(folder, "accounts", "account_id,name", accounts)
     orders = []
@@ -33,9 +35,19 @@ def hand_made(tmp_path: Path) -> Store:
         if day <= dt.date(2024, 9, 30):  # W orders weekly, then goes silent for 60 days
             orders.append(f"W{week},W,{day},100")
         if day <= AS_OF:
-            for acc in ["D", "P"] + [f"S{i}" for i in range(8)]:
+            for acc in ["D", "P", "E", "Q"] + [f"S{i}" for i in range(8)]:
                 orders.append(f"{acc}{week},{acc},{day},50")
+    orders.append("R1,S0,2024-11-27,-20")  # a day of returns only: no purchase day
     _write(folder, "orders", "order_id,account_id,ordered_on,amount", orders)
+    # E calls every week until the end of August; the steady ones every other week; Q never
+    calls = [
+        f"I{acc}{week},{acc},{start + dt.timedelta(days=7 * week)},call,inbound"
+        for week in range(0, 100)
+        for acc in ["E"] + [f"S{i}" for i in range(8)]
+        if start + dt.timedelta(days=7 * week) <= (dt.date(2024, 8, 31) if acc == "E" else AS_OF)
+        and (acc == "E" or week % 2 == 0)
+    ]
+    _write(folder, "interactions", "interaction_id,account_id,occurred_on,channel,direction", calls)
     _write(
         folder,
         "contacts",
@@ -95,6 +107,54 @@ def test_silence_against_the_accounts_own_rhythm(hand_made: Store) -> None:
     steady = snap.table.loc["S0"]
     assert steady["health"] > row["health"]
     assert steady["status"] == "healthy"
+
+
+def test_contact_rhythm_against_the_accounts_own_year(hand_made: Store) -> None:
+    snap = score(hand_made, AS_OF, settings=Settings.load(), save=False)
+    row = snap.table.loc["E"]
+    assert row["contacts_recent"] == 0  # no call since the end of August
+    # weekly calls in the year before the last 90 days, scaled to 90 days
+    assert row["contacts_usual"] == pytest.approx(52 * 90 / 365, abs=0.3)
+    assert row["contact_rhythm_points"] == pytest.approx(
+        snap.settings["health"]["weights"]["contact_rhythm"] * 0.5 / (row["contacts_usual"] + 0.5)
+    )
+    params = {r.code: r.params for r in snap.reasons["E"]}
+    assert params["contact_rhythm"] == {"recent": 0, "usual": round(row["contacts_usual"], 1),
+                                        "window": 90}  # fmt: skip
+    steady = snap.table.loc["S0"]
+    assert steady["contact_rhythm_points"] > steady["contact_rhythm_baseline"]  # as usual
+    assert "contact_rhythm" not in {r.code for r in snap.reasons["S0"]}
+
+
+def test_engagement_against_accounts_that_order_as_often(hand_made: Store) -> None:
+    snap = score(hand_made, AS_OF, settings=Settings.load(), save=False)
+    quiet, steady = snap.table.loc["Q"], snap.table.loc["S0"]
+    assert quiet["contacts_12m"] == 0
+    # same order days as the steady accounts, which call every other week (26 a year);
+    # the line through the portfolio puts the usual figure between Q's 0 and E's 52
+    assert 5 < quiet["contacts_expected_12m"] < 40
+    assert quiet["engagement_points"] < quiet["engagement_baseline"]
+    assert steady["engagement_points"] > quiet["engagement_points"]
+    params = {r.code: r.params for r in snap.reasons["Q"]}
+    assert params["engagement"] == {"n": 0, "usual": round(quiet["contacts_expected_12m"])}
+
+
+def test_purchase_summary_is_the_rfm_summary(hand_made: Store) -> None:
+    """The value models read the purchase summary from the facts; it must be exactly what
+    rfm_summary gives (a day of returns only is no purchase day)."""
+    from goodwill.features import rfm_summary
+    from goodwill.signals.facts import account_facts
+
+    facts = account_facts(hand_made.con, AS_OF, Settings.load())
+    want = rfm_summary(hand_made, as_of=AS_OF, period="W").sort_index()
+    got = facts.purchases.sort_index()[list(want.columns)]
+    pd.testing.assert_frame_equal(got, want, check_exact=True, check_dtype=False)
+    assert (
+        facts.monthly["n"].sum()
+        == hand_made.con.execute(
+            "SELECT count(DISTINCT (account_id, CAST(ordered_on AS DATE))) FROM orders"
+        ).fetchone()[0]
+    )  # type: ignore[index]
 
 
 def test_contacts_that_left(hand_made: Store) -> None:

@@ -1,12 +1,19 @@
-"""Per-account facts as of a date, in one pass of SQL over the store.
+"""Per-account facts as of a date: the order lines grouped into order days once, then one
+pass of SQL over those and the other tables.
 
 Every figure here has one definition, reused by every score that needs it:
 
 - an *order day* is a calendar day with customer orders (test orders excluded), its
   revenue the day's net amount and its margin the recorded margin or, where missing,
   ``value.default_margin_rate`` × amount;
-- we *heard from* an account on a day with an order, an inbound interaction, a complaint
-  opened or a quote issued to it;
+- an order day is a *purchase day* unless it holds returns only; the purchase summary
+  (frequency, recency and T in weeks, mean repeat spend) counts purchase days exactly as
+  :func:`goodwill.features.rfm_summary` does;
+- an account *contacted us* on a day with an inbound interaction, a meeting or event
+  (both sides take part), a complaint opened or a quote issued to it (quotes answer a
+  request);
+- how often we *hear from* an account is its order days plus its contact days: silence
+  on every channel means silence on each, so the two rates add up;
 - a *promise is broken* when it was due on or before the as-of date and not kept by its
   due date (kept late, or still open);
 - a complaint's *response time* is the hours from ``opened_on`` to ``first_response_on``;
@@ -23,6 +30,7 @@ an earlier as-of date's facts.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -35,36 +43,68 @@ def _rates_sql(mapping: dict[str, float], column: str, fallback: float) -> str:
     return f"(CASE {column} {whens} ELSE {fallback!r} END)"
 
 
-def account_facts(
-    con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Settings
-) -> pd.DataFrame:
-    """One row per customer account that had ordered by ``as_of``, indexed by account_id."""
+#: the temporary table of order days the queries of one scoring share
+ORDER_DAYS = "goodwill_order_days"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What one scoring reads from the store."""
+
+    #: one row per customer account that had ordered by the as-of date (index account_id)
+    accounts: pd.DataFrame
+    #: the purchase summary in weeks, as :func:`goodwill.features.rfm_summary` with
+    #: ``period="W"`` gives it, for the accounts with a purchase day
+    purchases: pd.DataFrame
+    #: customer order days per calendar month (``y``, ``m``, ``n``) over three years
+    monthly: pd.DataFrame
+
+
+def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Settings) -> Facts:
+    """The facts of every customer account as of ``as_of``. The raw order lines are
+    grouped into order days once; every figure below is computed from those."""
     value, health = settings["value"], settings["health"]
     lookback = int(health["lookback_days"])
     trend = int(health["trend_window_days"])
     departures = int(health["departure_window_days"])
     minutes = _rates_sql(value["default_minutes"], "i.channel", 0.0)
     rate = _rates_sql(value["hourly_rate"], "i.channel", 0.0)
-    sql = f"""
-    WITH cust AS MATERIALIZED (
+    cust = """
         SELECT account_id, name, owner, segment, parent_id FROM accounts
         WHERE kind = 'customer' AND (created_on IS NULL OR CAST(created_on AS DATE) <= $a)
-    ),
-    od AS MATERIALIZED (
+    """
+    # an order day's spend as the purchase summary sums it (exact DECIMAL); a day of
+    # returns only is no purchase day
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {ORDER_DAYS} AS
         SELECT o.account_id, CAST(o.ordered_on AS DATE) AS d,
-               sum(CAST(o.amount AS DECIMAL(18, 2))) AS amount,
-               sum(CAST(coalesce(o.margin, o.amount * $margin_rate) AS DECIMAL(18, 2))) AS margin
-        FROM orders o SEMI JOIN cust c ON o.account_id = c.account_id
+               sum(CAST(o.amount AS DECIMAL(38, 6))) AS amount,
+               sum(CAST(coalesce(o.margin, o.amount * $margin_rate) AS DECIMAL(38, 6)))
+                   AS margin,
+               max(o.amount) >= 0 AS purchase
+        FROM orders o SEMI JOIN ({cust}) c ON o.account_id = c.account_id
         WHERE CAST(o.ordered_on AS DATE) <= $a AND NOT coalesce(o.is_test, false)
         GROUP BY ALL
-    ),
+        """,
+        {"a": as_of, "margin_rate": float(value["default_margin_rate"])},
+    )
+    sql = f"""
+    WITH cust AS MATERIALIZED ({cust}),
+    od AS NOT MATERIALIZED (SELECT * FROM {ORDER_DAYS}),
     od_stats AS (
         SELECT account_id, min(d) AS first_order, max(d) AS last_order, count(*) AS order_days,
+               count(*) FILTER (WHERE purchase) AS purchase_days,
+               min(d) FILTER (WHERE purchase) AS first_purchase,
+               max(d) FILTER (WHERE purchase) AS last_purchase,
+               sum(amount) FILTER (WHERE purchase) - arg_min(amount, d) FILTER (WHERE purchase)
+                   AS repeat_spend,
                sum(amount) FILTER (WHERE d > $a - {lookback}) AS revenue_12m,
                sum(margin) FILTER (WHERE d > $a - {lookback}) AS margin_12m,
                sum(margin) AS margin_all, sum(amount) AS revenue_all,
                sum(amount) FILTER (WHERE d > $a - {trend}) AS revenue_recent,
                count(*) FILTER (WHERE d > $a - {trend}) AS orders_recent,
+               count(*) FILTER (WHERE d > $a - {lookback}) AS order_days_12m,
                count(*) FILTER (WHERE d > $a - {trend} - {lookback} AND d <= $a - {trend})
                    AS orders_before,
                sum(amount) FILTER (WHERE d > $a - 365 - {trend} AND d <= $a - 365)
@@ -77,12 +117,11 @@ def account_facts(
         WHERE od.d > s.last_order - {lookback}
         GROUP BY 1
     ),
-    heard AS MATERIALIZED (
-        SELECT account_id, d FROM od
-        UNION
-        SELECT i.account_id, CAST(i.occurred_on AS DATE) FROM interactions i
+    said AS MATERIALIZED (
+        SELECT i.account_id, CAST(i.occurred_on AS DATE) AS d FROM interactions i
         SEMI JOIN cust c ON i.account_id = c.account_id
-        WHERE i.direction = 'inbound' AND CAST(i.occurred_on AS DATE) <= $a
+        WHERE (i.direction = 'inbound' OR i.channel IN ('meeting', 'event'))
+          AND CAST(i.occurred_on AS DATE) <= $a
         UNION
         SELECT k.account_id, CAST(k.opened_on AS DATE) FROM complaints k
         SEMI JOIN cust c ON k.account_id = c.account_id WHERE CAST(k.opened_on AS DATE) <= $a
@@ -90,16 +129,26 @@ def account_facts(
         SELECT q.account_id, CAST(q.issued_on AS DATE) FROM quotes q
         SEMI JOIN cust c ON q.account_id = c.account_id WHERE CAST(q.issued_on AS DATE) <= $a
     ),
-    heard_stats AS (
-        SELECT h.account_id, max(h.d) AS last_heard,
-               count(*) FILTER (WHERE h.d > $a - {trend}) AS heard_recent,
-               count(*) FILTER (WHERE h.d > $a - {trend} - {lookback} AND h.d <= $a - {trend})
-                   AS heard_before,
-               count(*) FILTER (WHERE h.d > m.last_d - {lookback}) AS heard_n,
-               max(h.d) - min(h.d) FILTER (WHERE h.d > m.last_d - {lookback}) AS heard_span
-        FROM heard h JOIN (SELECT account_id, max(d) AS last_d FROM heard GROUP BY 1) m
-             USING (account_id)
-        GROUP BY 1
+    said_stats AS (
+        SELECT account_id,
+               count(*) FILTER (WHERE d > $a - {trend}) AS contacts_recent,
+               count(*) FILTER (WHERE d > $a - {trend} - {lookback} AND d <= $a - {trend})
+                   AS contacts_before,
+               count(*) FILTER (WHERE d > $a - {lookback}) AS contacts_12m
+        FROM said GROUP BY 1
+    ),
+    heard_last AS (
+        SELECT account_id, max(d) AS last_d FROM (
+            SELECT account_id, d FROM od UNION ALL SELECT account_id, d FROM said
+        ) GROUP BY 1
+    ),
+    heard_stats AS (  -- order days and contact days in the year up to the last of them
+        SELECT m.account_id, m.last_d AS last_heard, count(*) AS heard_n,
+               m.last_d - min(h.d) AS heard_span
+        FROM (SELECT account_id, d FROM od UNION ALL SELECT account_id, d FROM said) h
+        JOIN heard_last m USING (account_id)
+        WHERE h.d > m.last_d - {lookback}
+        GROUP BY m.account_id, m.last_d
     ),
     compl AS MATERIALIZED (
         SELECT k.account_id, CAST(k.opened_on AS DATE) AS d, k.opened_on, k.first_response_on
@@ -172,6 +221,13 @@ def account_facts(
     )
     SELECT c.account_id, c.name, c.owner, c.segment, c.parent_id,
            s.first_order, s.last_order, s.order_days,
+           CASE WHEN s.purchase_days > 0 THEN CAST(s.purchase_days - 1 AS BIGINT) END
+               AS frequency,
+           date_diff('day', s.first_purchase, s.last_purchase) / 7.0 AS recency,
+           date_diff('day', s.first_purchase, CAST($a AS DATE)) / 7.0 AS T,
+           CASE WHEN s.purchase_days > 1
+                THEN CAST(s.repeat_spend AS DOUBLE) / (s.purchase_days - 1)
+                WHEN s.purchase_days = 1 THEN 0.0 END AS monetary_value,
            CAST(coalesce(s.revenue_12m, 0) AS DOUBLE) AS revenue_12m,
            CAST(coalesce(s.margin_12m, 0) AS DOUBLE) AS margin_12m,
            CASE WHEN s.revenue_all > 0
@@ -179,7 +235,10 @@ def account_facts(
                AS margin_rate,
            CAST(coalesce(s.revenue_recent, 0) AS DOUBLE) AS revenue_recent,
            CAST(coalesce(s.revenue_year_before, 0) AS DOUBLE) AS revenue_year_before,
-           s.orders_recent, s.orders_before, h.heard_recent, h.heard_before,
+           s.orders_recent, s.orders_before, s.order_days_12m,
+           coalesce(sd.contacts_recent, 0) AS contacts_recent,
+           coalesce(sd.contacts_before, 0) AS contacts_before,
+           coalesce(sd.contacts_12m, 0) AS contacts_12m,
            w.n AS window_orders, w.span_days AS window_span,
            h.last_heard, h.heard_n, h.heard_span,
            k.last_complaint, coalesce(k.complaint_n, 0) AS complaint_n, k.complaint_span,
@@ -196,6 +255,7 @@ def account_facts(
     FROM cust c
     JOIN od_stats s USING (account_id)
     LEFT JOIN od_window w USING (account_id)
+    LEFT JOIN said_stats sd USING (account_id)
     LEFT JOIN heard_stats h USING (account_id)
     LEFT JOIN compl_stats k USING (account_id)
     LEFT JOIN contact_stats p USING (account_id)
@@ -205,24 +265,16 @@ def account_facts(
     LEFT JOIN cost_stats cs USING (account_id)
     ORDER BY c.account_id
     """
-    frame = con.execute(sql, {"a": as_of, "margin_rate": float(value["default_margin_rate"])}).df()
-    return frame.set_index("account_id")
-
-
-def monthly_order_days(
-    con: duckdb.DuckDBPyConnection, as_of: dt.date, years: int = 3
-) -> pd.DataFrame:
-    """Customer order days per calendar month over the ``years`` before ``as_of``:
-    the raw material of the portfolio's seasonal pattern."""
-    return con.execute(
-        """
-        SELECT year(d) AS y, month(d) AS m, count(*) AS n FROM (
-            SELECT DISTINCT o.account_id, CAST(o.ordered_on AS DATE) AS d
-            FROM orders o JOIN accounts a USING (account_id)
-            WHERE a.kind = 'customer' AND NOT coalesce(o.is_test, false)
-              AND CAST(o.ordered_on AS DATE) <= $a
-              AND CAST(o.ordered_on AS DATE) > $a - INTERVAL (CAST($y AS INTEGER)) YEAR
-        ) GROUP BY ALL ORDER BY 1, 2
+    frame = con.execute(sql, {"a": as_of}).df().set_index("account_id")
+    monthly = con.execute(
+        f"""
+        SELECT year(d) AS y, month(d) AS m, count(*) AS n FROM {ORDER_DAYS}
+        WHERE d > $a - INTERVAL 3 YEAR GROUP BY ALL ORDER BY 1, 2
         """,
-        {"a": as_of, "y": years},
+        {"a": as_of},
     ).df()
+    con.execute(f"DROP TABLE IF EXISTS {ORDER_DAYS}")
+    summary = ["frequency", "recency", "T", "monetary_value"]
+    purchases = frame.loc[frame["frequency"].notna(), summary].copy()
+    purchases["frequency"] = purchases["frequency"].astype("int64")
+    return Facts(frame.drop(columns=summary), purchases, monthly)

@@ -31,7 +31,8 @@ SIGNALS = (
     "order_silence",
     "order_rhythm",
     "heard_silence",
-    "heard_rhythm",
+    "contact_rhythm",
+    "engagement",
     "p_alive",
     "complaint_silence",
     "order_trend",
@@ -46,7 +47,8 @@ PRIOR_DAYS = 60.0
 BASELINE = {
     "order_silence": float(np.exp(-1.0)),
     "heard_silence": float(np.exp(-1.0)),
-    "heard_rhythm": 0.8,
+    "contact_rhythm": 0.8,
+    "engagement": 0.5,
     "order_rhythm": 0.8,
     "p_alive": 0.8,
     "complaint_silence": 1.0,
@@ -79,6 +81,28 @@ def _rate(events: F, span_days: F) -> F:
     repeat = np.maximum(n - 1.0, 0.0)
     pooled = repeat.sum() / max(span.sum(), 1.0)
     return np.asarray((repeat + PRIOR_DAYS * pooled) / (span + PRIOR_DAYS), dtype=float)
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """How often an account contacts us against accounts that order as often: a line
+    through the portfolio, ``log(contacts + ½) = a + b · log(order days + ½)`` (yearly
+    rates), fitted on accounts with at least half a year of history."""
+
+    expected: F  # contacts a year expected from the account's order days
+    residual: F  # log of actual against expected (+½ each), 0 at the portfolio's norm
+
+    @classmethod
+    def fit(cls, contacts: F, order_days: F, known: NDArray[np.bool_]) -> Engagement:
+        x = np.log(np.nan_to_num(order_days) + 0.5)
+        y = np.log(np.nan_to_num(contacts) + 0.5)
+        ok = known & np.isfinite(x) & np.isfinite(y)
+        if ok.sum() >= 10 and np.ptp(x[ok]) > 0:
+            slope, intercept = np.polyfit(x[ok], y[ok], 1)
+        else:
+            slope, intercept = 1.0, float(np.mean(y[ok] - x[ok])) if ok.any() else 0.0
+        fitted = intercept + slope * x
+        return cls(np.exp(fitted) - 0.5, np.where(ok, y - fitted, 0.0))
 
 
 @dataclass(frozen=True)
@@ -129,15 +153,26 @@ def health_signals(
     out["heard_expected_missed"] = heard_expected
     heard_frac = np.exp(-heard_expected)
 
-    # how often we heard from the account lately, against its own year before
+    # how often the account contacted us lately, against its own year before
     window = float(settings["health"]["trend_window_days"])
     lookback = float(settings["health"]["lookback_days"])
-    heard_recent = np.nan_to_num(_num(facts, "heard_recent"))
-    heard_usual = np.nan_to_num(_num(facts, "heard_before")) * window / lookback
-    heard_ratio = (heard_recent + 0.5) / (heard_usual + 0.5)
-    out["heard_recent"] = heard_recent
-    out["heard_usual"] = heard_usual
-    rhythm_frac = np.minimum(1.0, heard_ratio)
+    contacts_recent = np.nan_to_num(_num(facts, "contacts_recent"))
+    contacts_usual = np.nan_to_num(_num(facts, "contacts_before")) * window / lookback
+    out["contacts_recent"] = contacts_recent
+    out["contacts_usual"] = contacts_usual
+    contact_rhythm_frac = np.minimum(1.0, (contacts_recent + 0.5) / (contacts_usual + 0.5))
+
+    # how often it contacts us against accounts that buy as often (the portfolio's norm)
+    exposure = np.clip(_days(as_of, facts["first_order"]), 1.0, lookback)
+    engagement = Engagement.fit(
+        _num(facts, "contacts_12m") * lookback / exposure,
+        _num(facts, "order_days_12m") * lookback / exposure,
+        exposure >= lookback / 2,
+    )
+    out["contacts_12m"] = np.nan_to_num(_num(facts, "contacts_12m"))
+    out["contacts_expected_12m"] = engagement.expected * exposure / lookback
+    engagement_frac = 1.0 / (1.0 + np.exp(-2.0 * engagement.residual))
+
     orders_recent = np.nan_to_num(_num(facts, "orders_recent"))
     orders_usual = np.nan_to_num(_num(facts, "orders_before")) * window / lookback
     out["orders_recent"] = orders_recent
@@ -199,7 +234,8 @@ def health_signals(
     fractions = {
         "order_silence": order_frac,
         "heard_silence": heard_frac,
-        "heard_rhythm": rhythm_frac,
+        "contact_rhythm": contact_rhythm_frac,
+        "engagement": engagement_frac,
         "order_rhythm": order_rhythm_frac,
         "p_alive": alive_frac,
         "complaint_silence": complaint_frac,
@@ -243,62 +279,71 @@ def reasons_for(
 
     contacts_recorded = bool(fact["active_contacts"].sum() + fact["departed_contacts"].sum())
 
-    def flagged(signal: str, where: Any = True) -> NDArray[np.int64]:
+    def flagged(signal: str, where: Any = True) -> list[int]:
         short = col[f"{signal}_baseline"] - col[f"{signal}_points"] >= MIN_SHORTFALL
-        return np.flatnonzero(short & np.asarray(where, dtype=bool))
+        found_at: list[int] = np.flatnonzero(short & np.asarray(where, dtype=bool)).tolist()
+        return found_at
 
-    def add(i: int, signal: str, code: str, **params: Any) -> None:
-        points, base = float(col[f"{signal}_points"][i]), float(col[f"{signal}_baseline"][i])
-        found[i].append(Reason(signal, code, points, base, params))
+    # per-item reads from Python lists: indexing NumPy arrays one by one is slow
+    points = {s: signals[f"{s}_points"].astype(float).tolist() for s in SIGNALS}
+    baselines = {s: signals[f"{s}_baseline"].astype(float).tolist() for s in SIGNALS}
 
-    for i in flagged("order_silence"):
-        add(i, "order_silence", "order_silence", days=int(col["days_since_order"][i]),
-            gap=round(float(col["order_gap_days"][i])))  # fmt: skip
-    for i in flagged("heard_silence"):
-        add(i, "heard_silence", "heard_silence", days=int(col["days_since_heard"][i]),
-            gap=round(float(col["heard_gap_days"][i])))  # fmt: skip
-    for i in flagged("heard_rhythm", col["heard_usual"] >= 1):
-        add(i, "heard_rhythm", "heard_rhythm", recent=int(col["heard_recent"][i]),
-            usual=round(float(col["heard_usual"][i]), 1), window=trend_window)  # fmt: skip
-    for i in flagged("order_rhythm", col["orders_usual"] >= 1):
-        add(i, "order_rhythm", "order_rhythm", recent=int(col["orders_recent"][i]),
-            usual=round(float(col["orders_usual"][i]), 1), window=trend_window)  # fmt: skip
-    for i in flagged("p_alive", np.isfinite(col["p_alive"].astype(float))):
-        add(i, "p_alive", "p_alive", pct=round(100 * float(col["p_alive"][i])))
-    for i in flagged("complaint_silence", col["complaint_expected_missed"] > 0):
-        add(i, "complaint_silence", "complaint_silence", n=int(fact["complaint_n"][i]),
-            days=int(col["days_since_complaint"][i]))  # fmt: skip
+    def bulk(signal: str, code: str, where: Any, **params: list[Any]) -> None:
+        pts, base, names = points[signal], baselines[signal], list(params)
+        for i in flagged(signal, where):
+            values = {name: params[name][i] for name in names}
+            found[i].append(Reason(signal, code, pts[i], base[i], values))
+
+    def ints(values: Any) -> list[int]:
+        out: list[int] = np.nan_to_num(np.asarray(values, dtype=float)).astype(np.int64).tolist()
+        return out
+
+    def rounded(values: Any, digits: int = 0) -> list[Any]:
+        out: list[Any] = np.round(np.nan_to_num(np.asarray(values, dtype=float)), digits).tolist()
+        return [int(x) for x in out] if digits == 0 else out
+
+    window = [trend_window] * n
+    bulk("order_silence", "order_silence", True, days=ints(col["days_since_order"]),
+         gap=rounded(col["order_gap_days"]))  # fmt: skip
+    bulk("heard_silence", "heard_silence", True, days=ints(col["days_since_heard"]),
+         gap=rounded(col["heard_gap_days"]))  # fmt: skip
+    bulk("contact_rhythm", "contact_rhythm", col["contacts_usual"] >= 1,
+         recent=ints(col["contacts_recent"]), usual=rounded(col["contacts_usual"], 1),
+         window=window)  # fmt: skip
+    bulk("engagement", "engagement", col["contacts_expected_12m"] >= 2,
+         n=ints(col["contacts_12m"]), usual=rounded(col["contacts_expected_12m"]))  # fmt: skip
+    bulk("order_rhythm", "order_rhythm", col["orders_usual"] >= 1,
+         recent=ints(col["orders_recent"]), usual=rounded(col["orders_usual"], 1),
+         window=window)  # fmt: skip
+    alive = col["p_alive"].astype(float)
+    bulk("p_alive", "p_alive", np.isfinite(alive), pct=rounded(100 * alive))
+    bulk("complaint_silence", "complaint_silence", col["complaint_expected_missed"] > 0,
+         n=ints(fact["complaint_n"]), days=ints(col["days_since_complaint"]))  # fmt: skip
     ratio = col["order_trend_ratio"].astype(float)
-    for i in flagged("order_trend", np.isfinite(ratio)):
-        add(i, "order_trend", "order_trend", pct=round(100 * (1 - min(float(ratio[i]), 1.0))),
-            window=trend_window)  # fmt: skip
-    departed = fact["departed_contacts"].astype(int)
-    active = fact["active_contacts"].astype(int)
-    for i in flagged("contacts", contacts_recorded):
-        if departed[i]:
-            add(i, "contacts", "contacts_departed", n=int(departed[i]), window=departure_window)
-        elif active[i] == 0:
-            add(i, "contacts", "contacts_none")
-        elif active[i] == 1:
-            add(i, "contacts", "contacts_single")
-    for i in flagged("promises", fact["promises_due"] > 0):
-        add(i, "promises", "promises", broken=int(fact["promises_broken"][i]),
-            due=int(fact["promises_due"][i]))  # fmt: skip
+    bulk("order_trend", "order_trend", np.isfinite(ratio),
+         pct=rounded(100 * (1 - np.minimum(ratio, 1.0))), window=window)  # fmt: skip
+    departed = np.nan_to_num(fact["departed_contacts"].astype(float))
+    active = np.nan_to_num(fact["active_contacts"].astype(float))
+    recorded = np.full(n, contacts_recorded)
+    bulk("contacts", "contacts_departed", recorded & (departed > 0), n=ints(departed),
+         window=[departure_window] * n)  # fmt: skip
+    bulk("contacts", "contacts_none", recorded & (departed == 0) & (active == 0))
+    bulk("contacts", "contacts_single", recorded & (departed == 0) & (active == 1))
+    due = fact["promises_due"].astype(float)
+    bulk("promises", "promises", due > 0, broken=ints(fact["promises_broken"]),
+         due=ints(due))  # fmt: skip
+    unanswered = np.nan_to_num(fact["unanswered_complaints"].astype(float))
     hours = pd.to_numeric(f["response_hours"], errors="coerce").to_numpy(dtype=float)
-    for i in flagged("complaint_response"):
-        if fact["unanswered_complaints"][i]:
-            add(i, "complaint_response", "complaint_unanswered",
-                n=int(fact["unanswered_complaints"][i]))  # fmt: skip
-        elif np.isfinite(hours[i]):
-            add(i, "complaint_response", "complaint_response", hours=round(float(hours[i])),
-                norm=round(norms.response_hours))  # fmt: skip
-    for i in flagged("quotes_lost", fact["quotes_decided"] > 0):
-        counts = {"lost": int(fact["quotes_lost"][i]), "decided": int(fact["quotes_decided"][i])}
-        to = fact["lost_to"][i]
-        if to is not None and pd.notna(to):
-            add(i, "quotes_lost", "quotes_lost_to", to=str(to), **counts)
-        else:
-            add(i, "quotes_lost", "quotes_lost", **counts)
+    bulk("complaint_response", "complaint_unanswered", unanswered > 0, n=ints(unanswered))
+    bulk("complaint_response", "complaint_response", (unanswered == 0) & np.isfinite(hours),
+         hours=rounded(hours), norm=[round(norms.response_hours)] * n)  # fmt: skip
+    decided = fact["quotes_decided"].astype(float)
+    lost_to = f["lost_to"]
+    named = lost_to.notna().to_numpy() & (lost_to.astype(str).str.len() > 0).to_numpy()
+    counts = {"lost": ints(fact["quotes_lost"]), "decided": ints(decided)}
+    bulk("quotes_lost", "quotes_lost_to", (decided > 0) & named,
+         to=lost_to.astype(str).tolist(), **counts)  # fmt: skip
+    bulk("quotes_lost", "quotes_lost", (decided > 0) & ~named, **counts)
     for reasons in found:
         reasons.sort(key=lambda r: (-r.shortfall, r.signal))
     return found

@@ -3,8 +3,7 @@ Dutch or English. The sentences carry the numbers, so a reader can check them.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from goodwill._typing import Lang
 from goodwill.i18n import N_, format_number, gettext
@@ -17,8 +16,12 @@ TEMPLATES: dict[str, str] = {
     "heard_silence": N_(
         "nothing heard for {days} days, where this account is normally heard from every {gap} days"
     ),
-    "heard_rhythm": N_(
-        "heard from {recent} times in the last {window} days, where {usual} is usual"
+    "contact_rhythm": N_(
+        "contacted us on {recent} days in the last {window} days, where {usual} is usual"
+    ),
+    "engagement": N_(
+        "contacted us on {n} days in the last 12 months, where accounts that order as often "
+        "contact us on about {usual}"
     ),
     "order_rhythm": N_(
         "ordered on {recent} days in the last {window} days, where {usual} is usual"
@@ -46,7 +49,8 @@ TEMPLATES: dict[str, str] = {
 LABELS: dict[str, str] = {
     "order_silence": N_("order silence"),
     "heard_silence": N_("silence on every channel"),
-    "heard_rhythm": N_("contact frequency"),
+    "contact_rhythm": N_("contact frequency"),
+    "engagement": N_("contact against similar accounts"),
     "order_rhythm": N_("order frequency"),
     "p_alive": N_("still buying (P alive)"),
     "complaint_silence": N_("complaints stopped"),
@@ -58,15 +62,15 @@ LABELS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Reason:
-    """Why an account scores lower: a signal's points against its baseline."""
+class Reason(NamedTuple):
+    """Why an account scores lower: a signal's points against its baseline. (A named
+    tuple: a scoring makes hundreds of thousands of these.)"""
 
     signal: str
     code: str
     points: float
     baseline: float
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any]
 
     @property
     def shortfall(self) -> float:
