@@ -92,7 +92,7 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
     sql = f"""
     WITH cust AS MATERIALIZED ({cust}),
     od AS NOT MATERIALIZED (SELECT * FROM {ORDER_DAYS}),
-    od_stats AS (
+    od_stats AS MATERIALIZED (
         SELECT account_id, min(d) AS first_order, max(d) AS last_order, count(*) AS order_days,
                count(*) FILTER (WHERE purchase) AS purchase_days,
                min(d) FILTER (WHERE purchase) AS first_purchase,
@@ -110,12 +110,6 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
                sum(amount) FILTER (WHERE d > $a - 365 - {trend} AND d <= $a - 365)
                    AS revenue_year_before
         FROM od GROUP BY 1
-    ),
-    od_window AS (  -- the account's rhythm in the year up to its last order
-        SELECT od.account_id, count(*) AS n, max(od.d) - min(od.d) AS span_days
-        FROM od JOIN od_stats s USING (account_id)
-        WHERE od.d > s.last_order - {lookback}
-        GROUP BY 1
     ),
     said AS MATERIALIZED (
         SELECT i.account_id, CAST(i.occurred_on AS DATE) AS d FROM interactions i
@@ -137,18 +131,23 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
                count(*) FILTER (WHERE d > $a - {lookback}) AS contacts_12m
         FROM said GROUP BY 1
     ),
-    heard_last AS (
-        SELECT account_id, max(d) AS last_d FROM (
-            SELECT account_id, d FROM od UNION ALL SELECT account_id, d FROM said
-        ) GROUP BY 1
-    ),
-    heard_stats AS (  -- order days and contact days in the year up to the last of them
-        SELECT m.account_id, m.last_d AS last_heard, count(*) AS heard_n,
-               m.last_d - min(h.d) AS heard_span
-        FROM (SELECT account_id, d FROM od UNION ALL SELECT account_id, d FROM said) h
-        JOIN heard_last m USING (account_id)
-        WHERE h.d > m.last_d - {lookback}
-        GROUP BY m.account_id, m.last_d
+    said_last AS (SELECT account_id, max(d) AS last_said FROM said GROUP BY 1),
+    rhythm AS (  -- order days (and contact days) in the year up to the last of them
+        SELECT x.account_id, l.last_heard,
+               count(*) FILTER (WHERE x.said = 0 AND x.d > l.last_order - {lookback})
+                   AS window_orders,
+               l.last_order - min(x.d) FILTER (WHERE x.said = 0
+                   AND x.d > l.last_order - {lookback}) AS window_span,
+               count(*) FILTER (WHERE x.d > l.last_heard - {lookback}) AS heard_n,
+               l.last_heard - min(x.d) FILTER (WHERE x.d > l.last_heard - {lookback})
+                   AS heard_span
+        FROM (SELECT account_id, d, 0 AS said FROM od
+              UNION ALL SELECT account_id, d, 1 FROM said) x
+        JOIN (SELECT s.account_id, s.last_order,
+                     greatest(s.last_order, coalesce(sl.last_said, s.last_order)) AS last_heard
+              FROM od_stats s LEFT JOIN said_last sl USING (account_id)) l USING (account_id)
+        WHERE x.d > l.last_order - {lookback}
+        GROUP BY x.account_id, l.last_order, l.last_heard
     ),
     compl AS MATERIALIZED (
         SELECT k.account_id, CAST(k.opened_on AS DATE) AS d, k.opened_on, k.first_response_on
@@ -239,8 +238,7 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
            coalesce(sd.contacts_recent, 0) AS contacts_recent,
            coalesce(sd.contacts_before, 0) AS contacts_before,
            coalesce(sd.contacts_12m, 0) AS contacts_12m,
-           w.n AS window_orders, w.span_days AS window_span,
-           h.last_heard, h.heard_n, h.heard_span,
+           w.window_orders, w.window_span, w.last_heard, w.heard_n, w.heard_span,
            k.last_complaint, coalesce(k.complaint_n, 0) AS complaint_n, k.complaint_span,
            k.response_hours, coalesce(k.complaints_12m, 0) AS complaints_12m,
            coalesce(k.unanswered, 0) AS unanswered_complaints,
@@ -254,9 +252,8 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
            coalesce(cs.interactions_12m, 0) AS interactions_12m
     FROM cust c
     JOIN od_stats s USING (account_id)
-    LEFT JOIN od_window w USING (account_id)
+    LEFT JOIN rhythm w USING (account_id)
     LEFT JOIN said_stats sd USING (account_id)
-    LEFT JOIN heard_stats h USING (account_id)
     LEFT JOIN compl_stats k USING (account_id)
     LEFT JOIN contact_stats p USING (account_id)
     LEFT JOIN promise_stats pr USING (account_id)
