@@ -128,10 +128,10 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
                count(*) FILTER (WHERE d > $a - {trend}) AS contacts_recent,
                count(*) FILTER (WHERE d > $a - {trend} - {lookback} AND d <= $a - {trend})
                    AS contacts_before,
-               count(*) FILTER (WHERE d > $a - {lookback}) AS contacts_12m
+               count(*) FILTER (WHERE d > $a - {lookback}) AS contacts_12m,
+               max(d) AS last_said
         FROM said GROUP BY 1
     ),
-    said_last AS (SELECT account_id, max(d) AS last_said FROM said GROUP BY 1),
     rhythm AS (  -- order days (and contact days) in the year up to the last of them
         SELECT x.account_id, l.last_heard,
                count(*) FILTER (WHERE x.said = 0 AND x.d > l.last_order - {lookback})
@@ -145,7 +145,7 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
               UNION ALL SELECT account_id, d, 1 FROM said) x
         JOIN (SELECT s.account_id, s.last_order,
                      greatest(s.last_order, coalesce(sl.last_said, s.last_order)) AS last_heard
-              FROM od_stats s LEFT JOIN said_last sl USING (account_id)) l USING (account_id)
+              FROM od_stats s LEFT JOIN said_stats sl USING (account_id)) l USING (account_id)
         WHERE x.d > l.last_order - {lookback}
         GROUP BY x.account_id, l.last_order, l.last_heard
     ),
@@ -262,15 +262,17 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
     LEFT JOIN cost_stats cs USING (account_id)
     ORDER BY c.account_id
     """
-    frame = con.execute(sql, {"a": as_of}).df().set_index("account_id")
-    monthly = con.execute(
-        f"""
-        SELECT year(d) AS y, month(d) AS m, count(*) AS n FROM {ORDER_DAYS}
-        WHERE d > $a - INTERVAL 3 YEAR GROUP BY ALL ORDER BY 1, 2
-        """,
-        {"a": as_of},
-    ).df()
-    con.execute(f"DROP TABLE IF EXISTS {ORDER_DAYS}")
+    try:
+        frame = con.execute(sql, {"a": as_of}).df().set_index("account_id")
+        monthly = con.execute(
+            f"""
+            SELECT year(d) AS y, month(d) AS m, count(*) AS n FROM {ORDER_DAYS}
+            WHERE d > $a - INTERVAL 3 YEAR GROUP BY ALL ORDER BY 1, 2
+            """,
+            {"a": as_of},
+        ).df()
+    finally:  # a temporary table, but a long-lived connection: free its memory now
+        con.execute(f"DROP TABLE IF EXISTS {ORDER_DAYS}")
     summary = ["frequency", "recency", "T", "monetary_value"]
     purchases = frame.loc[frame["frequency"].notna(), summary].copy()
     purchases["frequency"] = purchases["frequency"].astype("int64")
