@@ -25,7 +25,7 @@ def hand_made(tmp_path: Path) -> Store:
     folder = tmp_path / "data"
     folder.mkdir()
     accounts = ["W,Weekly Until Silence", "D,Departures", "P,Promises And Quotes"]
-    accounts += ["E,Calls Until August", "Q,Orders But Never Calls"]
+    accounts += ["E,Calls Until August", "Q,Orders But Never Calls", "O,We Call They Do Not"]
     accounts += [f"S{i},Steady {i}" for i in range(8)]
     _write(folder, "accounts", "account_id,name", accounts)
     orders = []
@@ -35,7 +35,7 @@ def hand_made(tmp_path: Path) -> Store:
         if day <= dt.date(2024, 9, 30):  # W orders weekly, then goes silent for 60 days
             orders.append(f"W{week},W,{day},100")
         if day <= AS_OF:
-            for acc in ["D", "P", "E", "Q"] + [f"S{i}" for i in range(8)]:
+            for acc in ["D", "P", "E", "Q", "O"] + [f"S{i}" for i in range(8)]:
                 orders.append(f"{acc}{week},{acc},{day},50")
     orders.append("R1,S0,2024-11-27,-20")  # a day of returns only: no purchase day
     _write(folder, "orders", "order_id,account_id,ordered_on,amount", orders)
@@ -46,6 +46,13 @@ def hand_made(tmp_path: Path) -> Store:
         for acc in ["E"] + [f"S{i}" for i in range(8)]
         if start + dt.timedelta(days=7 * week) <= (dt.date(2024, 8, 31) if acc == "E" else AS_OF)
         and (acc == "E" or week % 2 == 0)
+    ]
+    # we call O every week and S0-S3 every other week; O never calls back
+    calls += [
+        f"U{acc}{week},{acc},{start + dt.timedelta(days=7 * week + 1)},call,outbound"
+        for week in range(0, 100)
+        for acc in ["O", "S0", "S1", "S2", "S3"]
+        if start + dt.timedelta(days=7 * week + 1) <= AS_OF and (acc == "O" or week % 2 == 0)
     ]
     _write(folder, "interactions", "interaction_id,account_id,occurred_on,channel,direction", calls)
     _write(
@@ -137,6 +144,49 @@ def test_engagement_against_accounts_that_order_as_often(hand_made: Store) -> No
     assert steady["engagement_points"] > quiet["engagement_points"]
     params = {r.code: r.params for r in snap.reasons["Q"]}
     assert params["engagement"] == {"n": 0, "usual": round(quiet["contacts_expected_12m"])}
+
+
+def test_reciprocity_against_accounts_we_contact_as_often(hand_made: Store) -> None:
+    snap = score(hand_made, AS_OF, settings=Settings.load(), save=False)
+    one_sided, steady = snap.table.loc["O"], snap.table.loc["S0"]
+    # our weekly calls over the last 12 months, scaled to the 90-day window
+    assert one_sided["ours_recent"] == pytest.approx(52 * 90 / 365, abs=0.3)
+    assert steady["ours_recent"] == pytest.approx(26 * 90 / 365, abs=0.3)
+    assert one_sided["contacts_recent"] == 0
+    # S0-S3 answer our calls (they call every other week): they set the portfolio's norm
+    assert one_sided["contacts_expected_recent"] > 2
+    assert one_sided["reciprocity_points"] < 0.2 * one_sided["reciprocity_baseline"]
+    assert steady["reciprocity_points"] > steady["reciprocity_baseline"]
+    assert "reciprocity" not in {r.code for r in snap.reasons["S0"]}
+    params = {r.code: r.params for r in snap.reasons["O"]}
+    assert params["reciprocity"] == {
+        "n": 0,
+        "ours": round(one_sided["ours_recent"]),
+        "usual": round(one_sided["contacts_expected_recent"]),
+        "window": 90,
+    }
+    reason = next(r for r in snap.reasons["O"] if r.code == "reciprocity")
+    assert reason.text("en").startswith("contacted us on 0 days in the last 90 days, where")
+    assert reason.text("nl").startswith("nam de laatste 90 dagen op 0 dagen contact met ons op")
+
+
+def test_no_outreach_recorded_gives_no_reciprocity_signal(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    _write(folder, "accounts", "account_id,name", [f"A{i},Klant {i}" for i in range(6)])
+    start = dt.date(2023, 1, 2)
+    days = [start + dt.timedelta(days=7 * w) for w in range(90)]
+    _write(folder, "orders", "order_id,account_id,ordered_on,amount",
+           [f"O{i}-{w},A{i},{d},10" for i in range(6) for w, d in enumerate(days)])  # fmt: skip
+    _write(folder, "interactions", "interaction_id,account_id,occurred_on,channel,direction",
+           [f"I{i}-{w},A{i},{d},call,inbound" for i in range(6) for w, d in enumerate(days)
+            if w % (i + 2) == 0])  # fmt: skip
+    with Store.open(tmp_path / "s.duckdb") as store:
+        store.import_dir(folder)
+        snap = score(store, dt.date(2024, 9, 1), settings=Settings.load(), save=False)
+    t = snap.table
+    assert (t["reciprocity_points"] == t["reciprocity_baseline"]).all()
+    assert not any(r.code == "reciprocity" for rs in snap.reasons.values() for r in rs)
 
 
 def test_purchase_summary_is_the_rfm_summary(hand_made: Store) -> None:

@@ -154,7 +154,8 @@ def backtest_health(
         console.print(_("Fitted weights and thresholds written to {file}.", file=str(target)))
     console.print(
         _(
-            "Churn here means: no order for {days} days (setting health.churn_silence_days).",
+            "Churn here means: a last order, with no other in the {days} days or more after it "
+            "(setting health.churn_silence_days).",
             days=int(current["health"]["churn_silence_days"]),
         )
     )

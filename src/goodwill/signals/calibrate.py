@@ -1,10 +1,13 @@
 """Backtest the health score on a store's own history, and fit its weights there.
 
 On real data nobody records when a customer left, so churn is what the data shows: an
-account *churned* the day after an order that was followed by ``churn_silence_days``
-(settings, default 180) without another order. At past month ends, each account still
-active is scored with the facts known then, and labelled by whether it churned within
-the next ``horizon_days`` (90). Only month ends whose labels can be known are used.
+account *churned* the day after its last order when it never ordered again and the data
+runs on for at least ``churn_silence_days`` (settings, default 180) after that order. An
+account that came back after a long pause had not left; counting it as churned (as a
+"first long gap" rule would) makes a quarter of the labels wrong on simulated worlds.
+At past month ends, each account still active is scored with the facts known then, and
+labelled by whether it churned within the next ``horizon_days`` (90). Only month ends
+whose labels can be known are used.
 
 The fit keeps the scorecard's form (each signal's points are its weight × a fraction in
 [0, 1]) and finds non-negative weights that make health best predict that churn (logistic
@@ -33,24 +36,20 @@ WATCH_SHARE = 0.20
 
 
 def observed_churn(store: Store, settings: Settings) -> pd.Series:
-    """Per customer account: the first day of a silence of ``churn_silence_days`` that the
-    data shows completely (NaT when none)."""
+    """Per customer account that has left as the data shows it: the day after its last
+    order, when no order followed for at least ``churn_silence_days`` up to the last
+    order date in the store."""
     silence = int(settings["health"]["churn_silence_days"])
     frame = store.con.execute(
         f"""
-        WITH d AS (
-            SELECT DISTINCT o.account_id, CAST(o.ordered_on AS DATE) AS day
+        WITH last AS (
+            SELECT o.account_id, max(CAST(o.ordered_on AS DATE)) AS day
             FROM orders o JOIN accounts a USING (account_id)
             WHERE a.kind = 'customer' AND NOT coalesce(o.is_test, false)
-        ), gaps AS (
-            SELECT account_id, day,
-                   coalesce(lead(day) OVER (PARTITION BY account_id ORDER BY day),
-                            (SELECT max(day) FROM d) + 1) AS next_day
-            FROM d
+            GROUP BY 1
         )
-        SELECT account_id, min(day) + 1 AS churned_on FROM gaps
-        WHERE next_day - day > {silence}
-        GROUP BY 1
+        SELECT account_id, day + 1 AS churned_on FROM last
+        WHERE (SELECT max(day) FROM last) - day > {silence}
         """
     ).df()
     return pd.to_datetime(frame.set_index("account_id")["churned_on"])

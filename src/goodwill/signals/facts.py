@@ -18,6 +18,8 @@ Every figure here has one definition, reused by every score that needs it:
   due date (kept late, or still open);
 - a complaint's *response time* is the hours from ``opened_on`` to ``first_response_on``;
   one still unanswered at the as-of date counts with the hours it has waited so far;
+- *our outreach* is the visits, calls, e-mails and other interactions we started
+  (outbound, not meetings or events, which both sides attend);
 - *cost to serve* is, over interactions, minutes (or the channel's default) / 60 × the
   channel's hourly rate, plus the recorded cost;
 - a *contact is active* when started (or no start known) and not yet left.
@@ -213,7 +215,9 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
         SELECT i.account_id,
                sum(CAST(coalesce(i.minutes, {minutes}) / 60.0 * {rate} + coalesce(i.cost, 0)
                    AS DECIMAL(18, 2))) AS cost_to_serve_12m,
-               count(*) AS interactions_12m
+               count(*) AS interactions_12m,
+               count(*) FILTER (WHERE i.direction = 'outbound'
+                   AND i.channel NOT IN ('meeting', 'event')) AS ours_12m
         FROM interactions i SEMI JOIN cust c ON i.account_id = c.account_id
         WHERE CAST(i.occurred_on AS DATE) <= $a AND CAST(i.occurred_on AS DATE) > $a - {lookback}
         GROUP BY 1
@@ -249,7 +253,8 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
            coalesce(q.quotes_decided, 0) AS quotes_decided,
            coalesce(q.quotes_lost, 0) AS quotes_lost, lt.lost_to,
            CAST(coalesce(cs.cost_to_serve_12m, 0) AS DOUBLE) AS cost_to_serve_12m,
-           coalesce(cs.interactions_12m, 0) AS interactions_12m
+           coalesce(cs.interactions_12m, 0) AS interactions_12m,
+           coalesce(cs.ours_12m, 0) AS ours_12m
     FROM cust c
     JOIN od_stats s USING (account_id)
     LEFT JOIN rhythm w USING (account_id)

@@ -33,6 +33,7 @@ SIGNALS = (
     "heard_silence",
     "contact_rhythm",
     "engagement",
+    "reciprocity",
     "p_alive",
     "complaint_silence",
     "order_trend",
@@ -49,6 +50,7 @@ BASELINE = {
     "heard_silence": float(np.exp(-1.0)),
     "contact_rhythm": 0.8,
     "engagement": 0.5,
+    "reciprocity": 0.5,
     "order_rhythm": 0.8,
     "p_alive": 0.8,
     "complaint_silence": 1.0,
@@ -84,18 +86,20 @@ def _rate(events: F, span_days: F) -> F:
 
 
 @dataclass(frozen=True)
-class Engagement:
-    """How often an account contacts us against accounts that order as often: a line
-    through the portfolio, ``log(contacts + ½) = a + b · log(order days + ½)`` (yearly
-    rates), fitted on accounts with at least half a year of history."""
+class PortfolioLine:
+    """A count against what accounts like it show: a line through the portfolio,
+    ``log(count + ½) = a + b · log(driver + ½)``, fitted on the ``known`` accounts.
 
-    expected: F  # contacts a year expected from the account's order days
+    Used twice: how often an account contacts us against accounts that *order* as often
+    (engagement), and against accounts that *we contact* as often (reciprocity)."""
+
+    expected: F  # the count expected from the account's driver
     residual: F  # log of actual against expected (+½ each), 0 at the portfolio's norm
 
     @classmethod
-    def fit(cls, contacts: F, order_days: F, known: NDArray[np.bool_]) -> Engagement:
-        x = np.log(np.nan_to_num(order_days) + 0.5)
-        y = np.log(np.nan_to_num(contacts) + 0.5)
+    def fit(cls, count: F, driver: F, known: NDArray[np.bool_]) -> PortfolioLine:
+        x = np.log(np.nan_to_num(driver) + 0.5)
+        y = np.log(np.nan_to_num(count) + 0.5)
         ok = known & np.isfinite(x) & np.isfinite(y)
         if ok.sum() >= 10 and np.ptp(x[ok]) > 0:
             slope, intercept = np.polyfit(x[ok], y[ok], 1)
@@ -164,7 +168,7 @@ def health_signals(
 
     # how often it contacts us against accounts that buy as often (the portfolio's norm)
     exposure = np.clip(_days(as_of, facts["first_order"]), 1.0, lookback)
-    engagement = Engagement.fit(
+    engagement = PortfolioLine.fit(
         _num(facts, "contacts_12m") * lookback / exposure,
         _num(facts, "order_days_12m") * lookback / exposure,
         exposure >= lookback / 2,
@@ -172,6 +176,16 @@ def health_signals(
     out["contacts_12m"] = np.nan_to_num(_num(facts, "contacts_12m"))
     out["contacts_expected_12m"] = engagement.expected * exposure / lookback
     engagement_frac = 1.0 / (1.0 + np.exp(-2.0 * engagement.residual))
+
+    # reciprocity: how often it contacted us lately against how often we reach out to it
+    # (our outreach of the last 12 months, scaled to the window), against the portfolio
+    ours = np.nan_to_num(_num(facts, "ours_12m")) * window / lookback
+    reciprocity = PortfolioLine.fit(contacts_recent, ours, exposure >= window)
+    out["ours_recent"] = ours
+    out["contacts_expected_recent"] = reciprocity.expected
+    reciprocity_frac = 1.0 / (1.0 + np.exp(-2.0 * reciprocity.residual))
+    if not ours.sum():  # we record no outreach at all: no signal
+        reciprocity_frac = np.full(len(out), BASELINE["reciprocity"])
 
     orders_recent = np.nan_to_num(_num(facts, "orders_recent"))
     orders_usual = np.nan_to_num(_num(facts, "orders_before")) * window / lookback
@@ -236,6 +250,7 @@ def health_signals(
         "heard_silence": heard_frac,
         "contact_rhythm": contact_rhythm_frac,
         "engagement": engagement_frac,
+        "reciprocity": reciprocity_frac,
         "order_rhythm": order_rhythm_frac,
         "p_alive": alive_frac,
         "complaint_silence": complaint_frac,
@@ -312,6 +327,9 @@ def reasons_for(
          window=window)  # fmt: skip
     bulk("engagement", "engagement", col["contacts_expected_12m"] >= 2,
          n=ints(col["contacts_12m"]), usual=rounded(col["contacts_expected_12m"]))  # fmt: skip
+    bulk("reciprocity", "reciprocity", col["contacts_expected_recent"] >= 1,
+         n=ints(col["contacts_recent"]), ours=rounded(col["ours_recent"]),
+         usual=rounded(col["contacts_expected_recent"]), window=window)  # fmt: skip
     bulk("order_rhythm", "order_rhythm", col["orders_usual"] >= 1,
          recent=ints(col["orders_recent"]), usual=rounded(col["orders_usual"], 1),
          window=window)  # fmt: skip

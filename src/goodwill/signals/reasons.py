@@ -23,6 +23,10 @@ TEMPLATES: dict[str, str] = {
         "contacted us on {n} days in the last 12 months, where accounts that order as often "
         "contact us on about {usual}"
     ),
+    "reciprocity": N_(
+        "contacted us on {n} days in the last {window} days, where accounts we reach out to "
+        "as often ({ours} times) contact us on about {usual}"
+    ),
     "order_rhythm": N_(
         "ordered on {recent} days in the last {window} days, where {usual} is usual"
     ),
@@ -51,6 +55,7 @@ LABELS: dict[str, str] = {
     "heard_silence": N_("silence on every channel"),
     "contact_rhythm": N_("contact frequency"),
     "engagement": N_("contact against similar accounts"),
+    "reciprocity": N_("contact in return for ours"),
     "order_rhythm": N_("order frequency"),
     "p_alive": N_("still buying (P alive)"),
     "complaint_silence": N_("complaints stopped"),
