@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -168,6 +169,55 @@ def test_reciprocity_against_accounts_we_contact_as_often(hand_made: Store) -> N
     reason = next(r for r in snap.reasons["O"] if r.code == "reciprocity")
     assert reason.text("en").startswith("contacted us on 0 days in the last 90 days, where")
     assert reason.text("nl").startswith("nam de laatste 90 dagen op 0 dagen contact met ons op")
+
+
+def test_orders_against_the_year_before(tmp_path: Path) -> None:
+    """An account that ordered weekly and now every other week: 26 order days in the last
+    12 months against 52 the year before. Younger accounts get no such signal."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    _write(folder, "accounts", "account_id,name", ["H,Halved", "Y,Young"]
+           + [f"S{i},Steady {i}" for i in range(6)])  # fmt: skip
+    as_of = dt.date(2025, 12, 31)
+    first = as_of - dt.timedelta(days=2 * 365 - 1)
+    orders = []
+    for w in range(104):
+        day = first + dt.timedelta(days=7 * w)
+        if day > as_of:
+            break
+        recent = day > as_of - dt.timedelta(days=365)
+        if not recent or w % 2 == 0:
+            orders.append(f"H{w},H,{day},10")
+        if recent:
+            orders.append(f"Y{w},Y,{day},10")
+        orders += [f"S{i}-{w},S{i},{day},10" for i in range(6)]
+    _write(folder, "orders", "order_id,account_id,ordered_on,amount", orders)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        store.import_dir(folder)
+        snap = score(store, as_of, settings=Settings.load(), save=False)
+    halved, young, steady = (snap.table.loc[a] for a in ("H", "Y", "S0"))
+    days = [dt.date.fromisoformat(o.split(",")[2]) for o in orders if o.startswith("H")]
+    n = sum(d > as_of - dt.timedelta(days=365) for d in days)
+    before = sum(d <= as_of - dt.timedelta(days=365) for d in days)
+    assert n in (25, 26) and before in (52, 53)
+    assert halved["order_days_12m"] == n
+    exposure = (as_of - days[0]).days - 365  # the year before is one day short of a year
+    assert halved["order_days_year_before"] == pytest.approx(before * 365 / exposure)
+    weight = snap.settings["health"]["weights"]["year_on_year"]
+    ratio = (n + 1) / (halved["order_days_year_before"] + 1)
+    assert halved["year_on_year_points"] == pytest.approx(
+        weight * (0.5 + 0.5 * np.tanh(np.log(ratio)))
+    )
+    assert steady["year_on_year_points"] == pytest.approx(steady["year_on_year_baseline"], abs=0.3)
+    assert np.isnan(young["order_days_year_before"])
+    assert young["year_on_year_points"] == young["year_on_year_baseline"]
+    params = {r.code: r.params for r in snap.reasons["H"]}
+    assert params["year_on_year"] == {"n": n, "before": round(halved["order_days_year_before"])}
+    reason = next(r for r in snap.reasons["H"] if r.code == "year_on_year")
+    assert reason.text("nl") == (
+        f"bestelde de laatste 12 maanden op {n} dagen, tegen {params['year_on_year']['before']} "
+        "in de 12 maanden daarvoor"
+    )
 
 
 def test_no_outreach_recorded_gives_no_reciprocity_signal(tmp_path: Path) -> None:

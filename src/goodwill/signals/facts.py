@@ -107,6 +107,8 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
                sum(amount) FILTER (WHERE d > $a - {trend}) AS revenue_recent,
                count(*) FILTER (WHERE d > $a - {trend}) AS orders_recent,
                count(*) FILTER (WHERE d > $a - {lookback}) AS order_days_12m,
+               count(*) FILTER (WHERE d > $a - 2 * {lookback} AND d <= $a - {lookback})
+                   AS order_days_prev_12m,
                count(*) FILTER (WHERE d > $a - {trend} - {lookback} AND d <= $a - {trend})
                    AS orders_before,
                sum(amount) FILTER (WHERE d > $a - 365 - {trend} AND d <= $a - 365)
@@ -238,7 +240,7 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
                AS margin_rate,
            CAST(coalesce(s.revenue_recent, 0) AS DOUBLE) AS revenue_recent,
            CAST(coalesce(s.revenue_year_before, 0) AS DOUBLE) AS revenue_year_before,
-           s.orders_recent, s.orders_before, s.order_days_12m,
+           s.orders_recent, s.orders_before, s.order_days_12m, s.order_days_prev_12m,
            coalesce(sd.contacts_recent, 0) AS contacts_recent,
            coalesce(sd.contacts_before, 0) AS contacts_before,
            coalesce(sd.contacts_12m, 0) AS contacts_12m,

@@ -37,6 +37,7 @@ SIGNALS = (
     "p_alive",
     "complaint_silence",
     "order_trend",
+    "year_on_year",
     "contacts",
     "promises",
     "complaint_response",
@@ -55,6 +56,7 @@ BASELINE = {
     "p_alive": 0.8,
     "complaint_silence": 1.0,
     "order_trend": 0.5,
+    "year_on_year": 0.5,
     "contacts": 1.0,
     "promises": 0.9,
     "complaint_response": 0.8,
@@ -222,6 +224,17 @@ def health_signals(
         history & (before > 0), 0.5 + 0.5 * np.tanh(np.log(np.clip(ratio, 1e-3, 1e3))), 0.5
     )
 
+    # order days in the last 12 months against the 12 months before (slow erosion, or a
+    # competitor taking share), for accounts that ordered before that year began
+    year_before = _num(facts, "order_days_prev_12m") * lookback / np.clip(
+        _days(as_of, facts["first_order"]) - lookback, 1.0, lookback
+    )
+    old_enough = _days(as_of, facts["first_order"]) >= lookback + window
+    year_ratio = (np.nan_to_num(_num(facts, "order_days_12m")) + 1.0) / (year_before + 1.0)
+    out["order_days_12m"] = np.nan_to_num(_num(facts, "order_days_12m"))
+    out["order_days_year_before"] = np.where(old_enough, year_before, np.nan)
+    year_frac = np.where(old_enough, 0.5 + 0.5 * np.tanh(np.log(year_ratio)), 0.5)
+
     active, departed = _num(facts, "active_contacts"), _num(facts, "departed_contacts")
     contact_frac = np.where(active >= 2, 1.0, np.where(active == 1, 0.6, 0.25))
     contact_frac = contact_frac * 0.6**departed
@@ -255,6 +268,7 @@ def health_signals(
         "p_alive": alive_frac,
         "complaint_silence": complaint_frac,
         "order_trend": trend_frac,
+        "year_on_year": year_frac,
         "contacts": contact_frac,
         "promises": promise_frac,
         "complaint_response": response_frac,
@@ -340,6 +354,9 @@ def reasons_for(
     ratio = col["order_trend_ratio"].astype(float)
     bulk("order_trend", "order_trend", np.isfinite(ratio),
          pct=rounded(100 * (1 - np.minimum(ratio, 1.0))), window=window)  # fmt: skip
+    before = col["order_days_year_before"].astype(float)
+    bulk("year_on_year", "year_on_year", np.isfinite(before) & (before >= 2),
+         n=ints(col["order_days_12m"]), before=rounded(before))  # fmt: skip
     departed = np.nan_to_num(fact["departed_contacts"].astype(float))
     active = np.nan_to_num(fact["active_contacts"].astype(float))
     recorded = np.full(n, contacts_recorded)

@@ -37,6 +37,9 @@ TEMPLATES: dict[str, str] = {
     "order_trend": N_(
         "ordered {pct}% less in the last {window} days than in the same days a year ago"
     ),
+    "year_on_year": N_(
+        "ordered on {n} days in the last 12 months, against {before} in the 12 months before"
+    ),
     "contacts_departed": N_("{n} contact person(s) left in the last {window} days"),
     "contacts_single": N_("only one active contact person: the relationship hangs on one person"),
     "contacts_none": N_("no active contact person left at this account"),
@@ -60,6 +63,7 @@ LABELS: dict[str, str] = {
     "p_alive": N_("still buying (P alive)"),
     "complaint_silence": N_("complaints stopped"),
     "order_trend": N_("order value against a year ago"),
+    "year_on_year": N_("orders against the year before"),
     "contacts": N_("contact persons"),
     "promises": N_("promises kept"),
     "complaint_response": N_("complaint response"),
