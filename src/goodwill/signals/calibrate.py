@@ -190,7 +190,7 @@ class Backtest:
 
 
 def backtest(hist: History) -> Backtest:
-    from goodwill.evaluate import precision_at, roc_auc
+    from goodwill.evaluate.metrics import precision_at, roc_auc
 
     f = hist.frame
     label = f["label"].to_numpy(dtype=bool)

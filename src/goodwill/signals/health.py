@@ -226,8 +226,10 @@ def health_signals(
 
     # order days in the last 12 months against the 12 months before (slow erosion, or a
     # competitor taking share), for accounts that ordered before that year began
-    year_before = _num(facts, "order_days_prev_12m") * lookback / np.clip(
-        _days(as_of, facts["first_order"]) - lookback, 1.0, lookback
+    year_before = (
+        _num(facts, "order_days_prev_12m")
+        * lookback
+        / np.clip(_days(as_of, facts["first_order"]) - lookback, 1.0, lookback)
     )
     old_enough = _days(as_of, facts["first_order"]) >= lookback + window
     year_ratio = (np.nan_to_num(_num(facts, "order_days_12m")) + 1.0) / (year_before + 1.0)

@@ -1,4 +1,4 @@
-"""``goodwill evaluate``: score a simulated world month by month and compare with its truth.
+"""Health against the truth: score a simulated world month by month and compare.
 
 Works on any world in the simulator's format (the eight tables, plus ``truth/accounts.csv``
 with ``account_id`` and ``churn_on``; ``truth/latent_monthly.csv`` with ``account_id``,
@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from goodwill.errors import GoodwillError
+from goodwill.evaluate.metrics import precision_at, roc_auc
 from goodwill.progress import ProgressCallback
 from goodwill.score import score
 from goodwill.settings import Settings
@@ -37,22 +37,6 @@ RANKERS: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
     "baseline: days since heard / own norm": lambda t: t["days_since_heard"] / t["heard_gap_days"],
     "baseline: P(alive)": lambda t: 1 - t["p_alive"].fillna(1.0),
 }
-
-
-def roc_auc(score_: np.ndarray, label: np.ndarray) -> float:
-    """Area under the ROC curve (Mann-Whitney), ties counted half."""
-    pos = label.astype(bool)
-    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
-    if n_pos == 0 or n_neg == 0:
-        return float("nan")
-    ranks = rankdata(score_)
-    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
-
-
-def precision_at(score_: np.ndarray, label: np.ndarray, share: float = 0.1) -> float:
-    k = max(1, round(share * len(score_)))
-    top = np.argsort(-score_, kind="stable")[:k]
-    return float(label[top].mean())
 
 
 @dataclass
