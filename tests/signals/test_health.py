@@ -167,7 +167,7 @@ def test_reciprocity_against_accounts_we_contact_as_often(hand_made: Store) -> N
         "window": 90,
     }
     reason = next(r for r in snap.reasons["O"] if r.code == "reciprocity")
-    assert reason.text("en").startswith("contacted us on 0 days in the last 90 days, where")
+    assert reason.text("en").startswith("contacted us on 0 days in the last 90 days; accounts")
     assert reason.text("nl").startswith("nam de laatste 90 dagen op 0 dagen contact met ons op")
 
 

@@ -24,8 +24,8 @@ TEMPLATES: dict[str, str] = {
         "contact us on about {usual}"
     ),
     "reciprocity": N_(
-        "contacted us on {n} days in the last {window} days, where accounts we reach out to "
-        "as often ({ours} times) contact us on about {usual}"
+        "contacted us on {n} days in the last {window} days; accounts we approach as often "
+        "({ours}× in that time) contact us on about {usual}"
     ),
     "order_rhythm": N_(
         "ordered on {recent} days in the last {window} days, where {usual} is usual"
