@@ -102,7 +102,9 @@ def _score(store: Store, day: dt.date, settings: Settings) -> Snapshot:
     value, models = account_value(gathered.purchases, facts["margin_rate"], settings)
     value = value.reindex(facts.index)
     signals = health_signals(facts, value["p_alive"], season, day, settings)
-    reasons = dict(zip(facts.index, reasons_for(signals, facts, settings), strict=True))
+    # (the ids as a list: iterating an Arrow-backed index goes value by value)
+    ids = facts.index.tolist()
+    reasons = dict(zip(ids, reasons_for(signals, facts, settings), strict=True))
     table = pd.DataFrame(index=facts.index)
     for col in ("name", "owner", "segment", "parent_id"):
         table[col] = facts[col]

@@ -61,6 +61,11 @@ BASELINE = {
 }
 #: a signal this many points below its baseline is worth a reason
 MIN_SHORTFALL = 0.5
+#: the facts the reasons quote (read as arrays once; the others are not needed there)
+_REASON_FACTS = (
+    "active_contacts", "departed_contacts", "complaint_n", "promises_due", "promises_broken",
+    "unanswered_complaints", "quotes_decided", "quotes_lost",
+)  # fmt: skip
 
 F = NDArray[np.float64]
 
@@ -275,7 +280,7 @@ def reasons_for(
     n = len(signals)
     f = facts.reindex(signals.index)
     col = {c: signals[c].to_numpy() for c in signals.columns}
-    fact = {c: f[c].to_numpy() for c in f.columns}
+    fact = {c: f[c].to_numpy() for c in _REASON_FACTS}
 
     contacts_recorded = bool(fact["active_contacts"].sum() + fact["departed_contacts"].sum())
 
