@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from goodwill._gc import gc_paused
 from goodwill._typing import Lang
 from goodwill.errors import GoodwillError
 from goodwill.settings import Settings
@@ -87,13 +88,23 @@ def score(
     with ``save``, store the snapshot (replacing one of the same date)."""
     settings = settings or Settings.for_store(store.path)
     day = _as_date(as_of, store)
+    with gc_paused():
+        snapshot = _score(store, day, settings)
+        if save:
+            save_snapshot(store, snapshot)
+    return snapshot
+
+
+def _score(store: Store, day: dt.date, settings: Settings) -> Snapshot:
     gathered = account_facts(store.con, day, settings)
     facts = gathered.accounts
     season = month_index(gathered.monthly, day)
     value, models = account_value(gathered.purchases, facts["margin_rate"], settings)
     value = value.reindex(facts.index)
     signals = health_signals(facts, value["p_alive"], season, day, settings)
-    reasons = dict(zip(facts.index, reasons_for(signals, facts, settings), strict=True))
+    # (the ids as a list: iterating an Arrow-backed index goes value by value)
+    ids = facts.index.tolist()
+    reasons = dict(zip(ids, reasons_for(signals, facts, settings), strict=True))
     table = pd.DataFrame(index=facts.index)
     for col in ("name", "owner", "segment", "parent_id"):
         table[col] = facts[col]
@@ -112,10 +123,7 @@ def score(
     for col in signals.columns:
         if col not in ("health", "status", "p_alive"):
             table[col] = signals[col]
-    snapshot = Snapshot(day, table, reasons, models, settings)
-    if save:
-        save_snapshot(store, snapshot)
-    return snapshot
+    return Snapshot(day, table, reasons, models, settings)
 
 
 def _trend(store: Store, day: dt.date, health: pd.Series, settings: Settings) -> pd.Series:

@@ -45,7 +45,9 @@ def _rates_sql(mapping: dict[str, float], column: str, fallback: float) -> str:
     return f"(CASE {column} {whens} ELSE {fallback!r} END)"
 
 
-#: the temporary table of order days the queries of one scoring share
+#: the temporary tables the queries of one scoring share: the customer accounts with an
+#: integer key, and their order days
+ACCOUNTS = "goodwill_score_accounts"
 ORDER_DAYS = "goodwill_order_days"
 
 
@@ -71,31 +73,34 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
     departures = int(health["departure_window_days"])
     minutes = _rates_sql(value["default_minutes"], "i.channel", 0.0)
     rate = _rates_sql(value["hourly_rate"], "i.channel", 0.0)
-    cust = """
-        SELECT account_id, name, owner, segment, parent_id FROM accounts
+    # the customer accounts, each with a dense integer key: every grouping and join below
+    # is on that key, cheaper than on the account_id text
+    # (ordered by account_id, so the key orders the accounts as their ids do)
+    accounts = f"""
+        CREATE OR REPLACE TEMP TABLE {ACCOUNTS} AS
+        SELECT CAST(row_number() OVER (ORDER BY account_id) AS INTEGER) AS k,
+               account_id, name, owner, segment, parent_id
+        FROM accounts
         WHERE kind = 'customer' AND (created_on IS NULL OR CAST(created_on AS DATE) <= $a)
     """
     # an order day's spend as the purchase summary sums it (exact DECIMAL); a day of
     # returns only is no purchase day
-    con.execute(
-        f"""
+    order_days = f"""
         CREATE OR REPLACE TEMP TABLE {ORDER_DAYS} AS
-        SELECT o.account_id, CAST(o.ordered_on AS DATE) AS d,
+        SELECT c.k, CAST(o.ordered_on AS DATE) AS d,
                sum(CAST(o.amount AS DECIMAL(38, 6))) AS amount,
                sum(CAST(coalesce(o.margin, o.amount * $margin_rate) AS DECIMAL(38, 6)))
                    AS margin,
                max(o.amount) >= 0 AS purchase
-        FROM orders o SEMI JOIN ({cust}) c ON o.account_id = c.account_id
+        FROM orders o JOIN {ACCOUNTS} c ON o.account_id = c.account_id
         WHERE CAST(o.ordered_on AS DATE) <= $a AND NOT coalesce(o.is_test, false)
         GROUP BY ALL
-        """,
-        {"a": as_of, "margin_rate": float(value["default_margin_rate"])},
-    )
+    """
     sql = f"""
-    WITH cust AS MATERIALIZED ({cust}),
+    WITH cust AS (SELECT k, account_id FROM {ACCOUNTS}),
     od AS NOT MATERIALIZED (SELECT * FROM {ORDER_DAYS}),
     od_stats AS MATERIALIZED (
-        SELECT account_id, min(d) AS first_order, max(d) AS last_order, count(*) AS order_days,
+        SELECT k, min(d) AS first_order, max(d) AS last_order, count(*) AS order_days,
                count(*) FILTER (WHERE purchase) AS purchase_days,
                min(d) FILTER (WHERE purchase) AS first_purchase,
                max(d) FILTER (WHERE purchase) AS last_purchase,
@@ -116,19 +121,19 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
         FROM od GROUP BY 1
     ),
     said AS MATERIALIZED (
-        SELECT i.account_id, CAST(i.occurred_on AS DATE) AS d FROM interactions i
-        SEMI JOIN cust c ON i.account_id = c.account_id
+        SELECT c.k, CAST(i.occurred_on AS DATE) AS d FROM interactions i
+        JOIN cust c ON i.account_id = c.account_id
         WHERE (i.direction = 'inbound' OR i.channel IN ('meeting', 'event'))
           AND CAST(i.occurred_on AS DATE) <= $a
         UNION
-        SELECT k.account_id, CAST(k.opened_on AS DATE) FROM complaints k
-        SEMI JOIN cust c ON k.account_id = c.account_id WHERE CAST(k.opened_on AS DATE) <= $a
+        SELECT c.k, CAST(m.opened_on AS DATE) FROM complaints m
+        JOIN cust c ON m.account_id = c.account_id WHERE CAST(m.opened_on AS DATE) <= $a
         UNION
-        SELECT q.account_id, CAST(q.issued_on AS DATE) FROM quotes q
-        SEMI JOIN cust c ON q.account_id = c.account_id WHERE CAST(q.issued_on AS DATE) <= $a
+        SELECT c.k, CAST(q.issued_on AS DATE) FROM quotes q
+        JOIN cust c ON q.account_id = c.account_id WHERE CAST(q.issued_on AS DATE) <= $a
     ),
     said_stats AS (
-        SELECT account_id,
+        SELECT k,
                count(*) FILTER (WHERE d > $a - {trend}) AS contacts_recent,
                count(*) FILTER (WHERE d > $a - {trend} - {lookback} AND d <= $a - {trend})
                    AS contacts_before,
@@ -137,7 +142,7 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
         FROM said GROUP BY 1
     ),
     rhythm AS (  -- order days (and contact days) in the year up to the last of them
-        SELECT x.account_id, l.last_heard,
+        SELECT x.k, l.last_heard,
                count(*) FILTER (WHERE x.said = 0 AND x.d > l.last_order - {lookback})
                    AS window_orders,
                l.last_order - min(x.d) FILTER (WHERE x.said = 0
@@ -145,21 +150,20 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
                count(*) FILTER (WHERE x.d > l.last_heard - {lookback}) AS heard_n,
                l.last_heard - min(x.d) FILTER (WHERE x.d > l.last_heard - {lookback})
                    AS heard_span
-        FROM (SELECT account_id, d, 0 AS said FROM od
-              UNION ALL SELECT account_id, d, 1 FROM said) x
-        JOIN (SELECT s.account_id, s.last_order,
+        FROM (SELECT k, d, 0 AS said FROM od UNION ALL SELECT k, d, 1 FROM said) x
+        JOIN (SELECT s.k, s.last_order,
                      greatest(s.last_order, coalesce(sl.last_said, s.last_order)) AS last_heard
-              FROM od_stats s LEFT JOIN said_stats sl USING (account_id)) l USING (account_id)
+              FROM od_stats s LEFT JOIN said_stats sl USING (k)) l USING (k)
         WHERE x.d > l.last_order - {lookback}
-        GROUP BY x.account_id, l.last_order, l.last_heard
+        GROUP BY x.k, l.last_order, l.last_heard
     ),
     compl AS MATERIALIZED (
-        SELECT k.account_id, CAST(k.opened_on AS DATE) AS d, k.opened_on, k.first_response_on
-        FROM complaints k SEMI JOIN cust c ON k.account_id = c.account_id
-        WHERE CAST(k.opened_on AS DATE) <= $a
+        SELECT c.k, CAST(m.opened_on AS DATE) AS d, m.opened_on, m.first_response_on
+        FROM complaints m JOIN cust c ON m.account_id = c.account_id
+        WHERE CAST(m.opened_on AS DATE) <= $a
     ),
     compl_stats AS (
-        SELECT c.account_id, max(c.d) AS last_complaint,
+        SELECT c.k, max(c.d) AS last_complaint,
                count(DISTINCT c.d) FILTER (WHERE c.d > m.last_d - {lookback}) AS complaint_n,
                max(c.d) - min(c.d) FILTER (WHERE c.d > m.last_d - {lookback})
                    AS complaint_span,
@@ -170,61 +174,60 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
                count(*) FILTER (WHERE c.d > $a - {lookback}) AS complaints_12m,
                count(*) FILTER (WHERE c.d > $a - {lookback} AND (c.first_response_on IS NULL
                      OR CAST(c.first_response_on AS DATE) > $a)) AS unanswered
-        FROM compl c JOIN (SELECT account_id, max(d) AS last_d FROM compl GROUP BY 1) m
-             USING (account_id)
+        FROM compl c JOIN (SELECT k, max(d) AS last_d FROM compl GROUP BY 1) m USING (k)
         GROUP BY 1
     ),
     contact_stats AS (
-        SELECT p.account_id,
+        SELECT c.k,
                count(*) FILTER (WHERE (p.started_on IS NULL OR CAST(p.started_on AS DATE) <= $a)
                    AND (p.left_on IS NULL OR CAST(p.left_on AS DATE) > $a)) AS active_contacts,
                count(*) FILTER (WHERE CAST(p.left_on AS DATE) <= $a
                    AND CAST(p.left_on AS DATE) > $a - {departures}) AS departed_contacts
-        FROM contacts p SEMI JOIN cust c ON p.account_id = c.account_id
+        FROM contacts p JOIN cust c ON p.account_id = c.account_id
         GROUP BY 1
     ),
     promise_stats AS (
-        SELECT p.account_id,
+        SELECT c.k,
                count(*) AS promises_due,
                count(*) FILTER (WHERE p.kept_on IS NULL OR CAST(p.kept_on AS DATE) > $a
                    OR CAST(p.kept_on AS DATE) > CAST(p.due_on AS DATE)) AS promises_broken
-        FROM promises p SEMI JOIN cust c ON p.account_id = c.account_id
+        FROM promises p JOIN cust c ON p.account_id = c.account_id
         WHERE CAST(p.due_on AS DATE) <= $a AND CAST(p.due_on AS DATE) > $a - {lookback}
         GROUP BY 1
     ),
     quote_stats AS (
-        SELECT q.account_id,
+        SELECT c.k,
                count(*) AS quotes_decided,
                count(*) FILTER (WHERE q.status = 'lost') AS quotes_lost
-        FROM quotes q SEMI JOIN cust c ON q.account_id = c.account_id
+        FROM quotes q JOIN cust c ON q.account_id = c.account_id
         WHERE q.status IN ('won', 'lost') AND CAST(q.decided_on AS DATE) <= $a
           AND CAST(q.decided_on AS DATE) > $a - {lookback}
         GROUP BY 1
     ),
     lost_to AS (  -- the competitor most quotes went to; ties: the latest, then by name
-        SELECT account_id, lost_to FROM (
-            SELECT q.account_id, q.lost_to, row_number() OVER (
-                PARTITION BY q.account_id
+        SELECT k, lost_to FROM (
+            SELECT c.k, q.lost_to, row_number() OVER (
+                PARTITION BY c.k
                 ORDER BY count(*) DESC, max(q.decided_on) DESC, q.lost_to) AS rank
-            FROM quotes q SEMI JOIN cust c ON q.account_id = c.account_id
+            FROM quotes q JOIN cust c ON q.account_id = c.account_id
             WHERE q.status = 'lost' AND q.lost_to IS NOT NULL
               AND CAST(q.decided_on AS DATE) <= $a
               AND CAST(q.decided_on AS DATE) > $a - {lookback}
-            GROUP BY q.account_id, q.lost_to
+            GROUP BY c.k, q.lost_to
         ) WHERE rank = 1
     ),
     cost_stats AS (
-        SELECT i.account_id,
+        SELECT c.k,
                sum(CAST(coalesce(i.minutes, {minutes}) / 60.0 * {rate} + coalesce(i.cost, 0)
                    AS DECIMAL(18, 2))) AS cost_to_serve_12m,
                count(*) AS interactions_12m,
                count(*) FILTER (WHERE i.direction = 'outbound'
                    AND i.channel NOT IN ('meeting', 'event')) AS ours_12m
-        FROM interactions i SEMI JOIN cust c ON i.account_id = c.account_id
+        FROM interactions i JOIN cust c ON i.account_id = c.account_id
         WHERE CAST(i.occurred_on AS DATE) <= $a AND CAST(i.occurred_on AS DATE) > $a - {lookback}
         GROUP BY 1
     )
-    SELECT c.account_id, c.name, c.owner, c.segment, c.parent_id,
+    SELECT a.account_id, a.name, a.owner, a.segment, a.parent_id,
            s.first_order, s.last_order, s.order_days,
            CASE WHEN s.purchase_days > 0 THEN CAST(s.purchase_days - 1 AS BIGINT) END
                AS frequency,
@@ -245,9 +248,9 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
            coalesce(sd.contacts_before, 0) AS contacts_before,
            coalesce(sd.contacts_12m, 0) AS contacts_12m,
            w.window_orders, w.window_span, w.last_heard, w.heard_n, w.heard_span,
-           k.last_complaint, coalesce(k.complaint_n, 0) AS complaint_n, k.complaint_span,
-           k.response_hours, coalesce(k.complaints_12m, 0) AS complaints_12m,
-           coalesce(k.unanswered, 0) AS unanswered_complaints,
+           cp.last_complaint, coalesce(cp.complaint_n, 0) AS complaint_n, cp.complaint_span,
+           cp.response_hours, coalesce(cp.complaints_12m, 0) AS complaints_12m,
+           coalesce(cp.unanswered, 0) AS unanswered_complaints,
            coalesce(p.active_contacts, 0) AS active_contacts,
            coalesce(p.departed_contacts, 0) AS departed_contacts,
            coalesce(pr.promises_due, 0) AS promises_due,
@@ -257,19 +260,21 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
            CAST(coalesce(cs.cost_to_serve_12m, 0) AS DOUBLE) AS cost_to_serve_12m,
            coalesce(cs.interactions_12m, 0) AS interactions_12m,
            coalesce(cs.ours_12m, 0) AS ours_12m
-    FROM cust c
-    JOIN od_stats s USING (account_id)
-    LEFT JOIN rhythm w USING (account_id)
-    LEFT JOIN said_stats sd USING (account_id)
-    LEFT JOIN compl_stats k USING (account_id)
-    LEFT JOIN contact_stats p USING (account_id)
-    LEFT JOIN promise_stats pr USING (account_id)
-    LEFT JOIN quote_stats q USING (account_id)
-    LEFT JOIN lost_to lt USING (account_id)
-    LEFT JOIN cost_stats cs USING (account_id)
-    ORDER BY c.account_id
+    FROM {ACCOUNTS} a
+    JOIN od_stats s USING (k)
+    LEFT JOIN rhythm w USING (k)
+    LEFT JOIN said_stats sd USING (k)
+    LEFT JOIN compl_stats cp USING (k)
+    LEFT JOIN contact_stats p USING (k)
+    LEFT JOIN promise_stats pr USING (k)
+    LEFT JOIN quote_stats q USING (k)
+    LEFT JOIN lost_to lt USING (k)
+    LEFT JOIN cost_stats cs USING (k)
+    ORDER BY a.k
     """
     try:
+        con.execute(accounts, {"a": as_of})
+        con.execute(order_days, {"a": as_of, "margin_rate": float(value["default_margin_rate"])})
         frame = con.execute(sql, {"a": as_of}).df().set_index("account_id")
         monthly = con.execute(
             f"""
@@ -278,8 +283,9 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
             """,
             {"a": as_of},
         ).df()
-    finally:  # a temporary table, but a long-lived connection: free its memory now
+    finally:  # temporary tables, but a long-lived connection: free their memory now
         con.execute(f"DROP TABLE IF EXISTS {ORDER_DAYS}")
+        con.execute(f"DROP TABLE IF EXISTS {ACCOUNTS}")
     summary = ["frequency", "recency", "T", "monetary_value"]
     purchases = frame.loc[frame["frequency"].notna(), summary].copy()
     purchases["frequency"] = purchases["frequency"].astype("int64")

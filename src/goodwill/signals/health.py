@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -64,6 +65,11 @@ BASELINE = {
 }
 #: a signal this many points below its baseline is worth a reason
 MIN_SHORTFALL = 0.5
+#: the facts the reasons quote (read as arrays once; the others are not needed there)
+_REASON_FACTS = (
+    "active_contacts", "departed_contacts", "complaint_n", "promises_due", "promises_broken",
+    "unanswered_complaints", "quotes_decided", "quotes_lost",
+)  # fmt: skip
 
 F = NDArray[np.float64]
 
@@ -303,27 +309,41 @@ def reasons_for(
     trend_window = int(settings["health"]["trend_window_days"])
     departure_window = int(settings["health"]["departure_window_days"])
     n = len(signals)
-    found: list[list[Reason]] = [[] for _ in range(n)]
     f = facts.reindex(signals.index)
     col = {c: signals[c].to_numpy() for c in signals.columns}
-    fact = {c: f[c].to_numpy() for c in f.columns}
+    fact = {c: f[c].to_numpy() for c in _REASON_FACTS}
 
     contacts_recorded = bool(fact["active_contacts"].sum() + fact["departed_contacts"].sum())
 
-    def flagged(signal: str, where: Any = True) -> list[int]:
+    def flagged(signal: str, where: Any = True) -> NDArray[np.intp]:
         short = col[f"{signal}_baseline"] - col[f"{signal}_points"] >= MIN_SHORTFALL
-        found_at: list[int] = np.flatnonzero(short & np.asarray(where, dtype=bool)).tolist()
-        return found_at
+        return np.flatnonzero(short & np.asarray(where, dtype=bool))
 
-    # per-item reads from Python lists: indexing NumPy arrays one by one is slow
-    points = {s: signals[f"{s}_points"].astype(float).tolist() for s in SIGNALS}
-    baselines = {s: signals[f"{s}_baseline"].astype(float).tolist() for s in SIGNALS}
+    # every reason, and per reason its account (position), shortfall and signal's rank:
+    # collected per signal in bulk, put in each account's order with one sort at the end
+    made: list[Reason] = []
+    rows: list[NDArray[np.intp]] = []
+    shortfalls: list[NDArray[np.float64]] = []
+    ranks: list[NDArray[np.intp]] = []
+    rank = {name: i for i, name in enumerate(sorted(SIGNALS))}
 
     def bulk(signal: str, code: str, where: Any, **params: list[Any]) -> None:
-        pts, base, names = points[signal], baselines[signal], list(params)
-        for i in flagged(signal, where):
-            values = {name: params[name][i] for name in names}
-            found[i].append(Reason(signal, code, pts[i], base[i], values))
+        at = flagged(signal, where)
+        if not len(at):
+            return
+        pts = col[f"{signal}_points"].astype(float)[at]
+        base = col[f"{signal}_baseline"].astype(float)[at]
+        names, chosen = list(params), at.tolist()
+        if names:
+            values = zip(*([param[i] for i in chosen] for param in params.values()), strict=True)
+            given = [dict(zip(names, v, strict=True)) for v in values]
+        else:
+            given = [{} for _ in chosen]
+        same = repeat(signal), repeat(code)
+        made.extend(map(Reason, *same, pts.tolist(), base.tolist(), given))
+        rows.append(at)
+        shortfalls.append(base - pts)
+        ranks.append(np.full(len(at), rank[signal], dtype=np.intp))
 
     def ints(values: Any) -> list[int]:
         out: list[int] = np.nan_to_num(np.asarray(values, dtype=float)).astype(np.int64).tolist()
@@ -381,6 +401,11 @@ def reasons_for(
     bulk("quotes_lost", "quotes_lost_to", (decided > 0) & named,
          to=lost_to.astype(str).tolist(), **counts)  # fmt: skip
     bulk("quotes_lost", "quotes_lost", (decided > 0) & ~named, **counts)
-    for reasons in found:
-        reasons.sort(key=lambda r: (-r.shortfall, r.signal))
-    return found
+    if not made:
+        return [[] for _ in range(n)]
+    # per account (in order): largest shortfall first, ties by signal name
+    at = np.concatenate(rows)
+    order = np.lexsort((np.concatenate(ranks), -np.concatenate(shortfalls), at))
+    ranked = [made[j] for j in order.tolist()]
+    ends = np.cumsum(np.bincount(at, minlength=n)).tolist()
+    return [ranked[lo:hi] for lo, hi in zip([0, *ends[:-1]], ends, strict=True)]
