@@ -21,6 +21,7 @@ from goodwill.ingest.report import ImportReport
 from goodwill.ingest.validate import check_references, check_rows, stage
 from goodwill.progress import ProgressCallback, watch_query
 from goodwill.store.ddl import IMPORTS_TABLE, quote_ident
+from goodwill.store.order_days import rebuild_order_days
 from goodwill.store.schema import TABLE_ORDER, TABLES
 
 PROBLEMS = "_goodwill_problems"
@@ -221,6 +222,9 @@ def _write(
                     seconds=time.perf_counter() - t0,
                 )
             )
+        if "orders" in staged and not dry_run:
+            with watch_query(con, progress, "orders: order days"):
+                rebuild_order_days(con)
         con.execute("ROLLBACK" if dry_run else "COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -8,6 +8,7 @@ from goodwill.errors import UndoError
 from goodwill.ingest import upsert
 from goodwill.ingest.report import UndoReport
 from goodwill.store.ddl import IMPORTS_TABLE, ROW_IMPORT_COLUMN
+from goodwill.store.order_days import rebuild_order_days
 from goodwill.store.schema import TABLE_ORDER, TABLES
 
 
@@ -48,6 +49,8 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int) -> UndoReport:
                 id=import_id,
                 reasons="; ".join(dangling),
             )
+        if table_name == "orders":
+            rebuild_order_days(con)
         con.execute(
             f"UPDATE {IMPORTS_TABLE} SET status = 'undone', undone_at = current_localtimestamp() "
             "WHERE import_id = ?",

@@ -38,6 +38,7 @@ import duckdb
 import pandas as pd
 
 from goodwill.settings import Settings
+from goodwill.store.order_days import ORDER_DAYS_TABLE, ensure_order_days
 
 
 def _rates_sql(mapping: dict[str, float], column: str, fallback: float) -> str:
@@ -85,16 +86,16 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
     """
     # an order day's spend as the purchase summary sums it (exact DECIMAL); a day of
     # returns only is no purchase day
+    # (the grouping of order lines into days is kept in the store: see
+    # goodwill.store.order_days; here only the customers' days up to the as-of date)
     order_days = f"""
         CREATE OR REPLACE TEMP TABLE {ORDER_DAYS} AS
-        SELECT c.k, CAST(o.ordered_on AS DATE) AS d,
-               sum(CAST(o.amount AS DECIMAL(38, 6))) AS amount,
-               sum(CAST(coalesce(o.margin, o.amount * $margin_rate) AS DECIMAL(38, 6)))
-                   AS margin,
-               max(o.amount) >= 0 AS purchase
-        FROM orders o JOIN {ACCOUNTS} c ON o.account_id = c.account_id
-        WHERE CAST(o.ordered_on AS DATE) <= $a AND NOT coalesce(o.is_test, false)
-        GROUP BY ALL
+        SELECT c.k, o.d, o.amount,
+               CAST(o.margin_recorded + CAST($margin_rate AS DECIMAL(38, 6))
+                   * o.amount_without_margin AS DECIMAL(38, 6)) AS margin,
+               o.purchase
+        FROM {ORDER_DAYS_TABLE} o JOIN {ACCOUNTS} c ON o.account_id = c.account_id
+        WHERE o.d <= $a
     """
     sql = f"""
     WITH cust AS (SELECT k, account_id FROM {ACCOUNTS}),
@@ -272,6 +273,7 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
     LEFT JOIN cost_stats cs USING (k)
     ORDER BY a.k
     """
+    ensure_order_days(con)
     try:
         con.execute(accounts, {"a": as_of})
         con.execute(order_days, {"a": as_of, "margin_rate": float(value["default_margin_rate"])})
