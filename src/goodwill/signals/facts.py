@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 import duckdb
 import pandas as pd
@@ -44,6 +45,11 @@ from goodwill.store.order_days import ORDER_DAYS_TABLE, ensure_order_days
 def _rates_sql(mapping: dict[str, float], column: str, fallback: float) -> str:
     whens = " ".join(f"WHEN '{k}' THEN {float(v)!r}" for k, v in sorted(mapping.items()))
     return f"(CASE {column} {whens} ELSE {fallback!r} END)"
+
+
+def _decimal(rate: float) -> Decimal:
+    """A rate as an exact decimal, so margins stay exact DECIMAL sums in SQL."""
+    return Decimal(repr(float(rate)))
 
 
 #: the temporary tables the queries of one scoring share: the customer accounts with an
@@ -91,8 +97,7 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
     order_days = f"""
         CREATE OR REPLACE TEMP TABLE {ORDER_DAYS} AS
         SELECT c.k, o.d, o.amount,
-               CAST(o.margin_recorded + CAST($margin_rate AS DECIMAL(38, 6))
-                   * o.amount_without_margin AS DECIMAL(38, 6)) AS margin,
+               o.margin_recorded, o.amount_without_margin,
                o.purchase
         FROM {ORDER_DAYS_TABLE} o JOIN {ACCOUNTS} c ON o.account_id = c.account_id
         WHERE o.d <= $a
@@ -108,8 +113,11 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
                sum(amount) FILTER (WHERE purchase) - arg_min(amount, d) FILTER (WHERE purchase)
                    AS repeat_spend,
                sum(amount) FILTER (WHERE d > $a - {lookback}) AS revenue_12m,
-               sum(margin) FILTER (WHERE d > $a - {lookback}) AS margin_12m,
-               sum(margin) AS margin_all, sum(amount) AS revenue_all,
+               sum(margin_recorded) FILTER (WHERE d > $a - {lookback})
+                   + $margin_rate * sum(amount_without_margin) FILTER (WHERE d > $a - {lookback})
+                   AS margin_12m,
+               sum(margin_recorded) + $margin_rate * sum(amount_without_margin) AS margin_all,
+               sum(amount) AS revenue_all,
                sum(amount) FILTER (WHERE d > $a - {trend}) AS revenue_recent,
                count(*) FILTER (WHERE d > $a - {trend}) AS orders_recent,
                count(*) FILTER (WHERE d > $a - {lookback}) AS order_days_12m,
@@ -276,8 +284,9 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
     ensure_order_days(con)
     try:
         con.execute(accounts, {"a": as_of})
-        con.execute(order_days, {"a": as_of, "margin_rate": float(value["default_margin_rate"])})
-        frame = con.execute(sql, {"a": as_of}).df().set_index("account_id")
+        con.execute(order_days, {"a": as_of})
+        rate_param = {"a": as_of, "margin_rate": _decimal(value["default_margin_rate"])}
+        frame = con.execute(sql, rate_param).df().set_index("account_id")
         monthly = con.execute(
             f"""
             SELECT year(d) AS y, month(d) AS m, count(*) AS n FROM {ORDER_DAYS}
