@@ -37,9 +37,7 @@ class LevelEvaluation:
 
 def _balanced(true: pd.Series, pred: pd.Series) -> tuple[float, dict[str, float]]:
     recall = {
-        name: float((pred[true == name] == name).mean())
-        for name in LEVELS
-        if (true == name).any()
+        name: float((pred[true == name] == name).mean()) for name in LEVELS if (true == name).any()
     }
     return (float(np.mean(list(recall.values()))) if recall else float("nan")), recall
 
