@@ -101,7 +101,7 @@ def _counts(con: duckdb.DuckDBPyConnection, as_of: dt.date, window: int) -> pd.D
     )
     sql = f"""
     WITH cust AS MATERIALIZED (
-        SELECT account_id FROM accounts
+        SELECT account_id, CAST(created_on AS DATE) AS created FROM accounts
         WHERE kind = 'customer' AND (created_on IS NULL OR CAST(created_on AS DATE) <= $a)
     ),
     inter AS MATERIALIZED (
@@ -132,7 +132,9 @@ def _counts(con: duckdb.DuckDBPyConnection, as_of: dt.date, window: int) -> pd.D
             FROM inter i WHERE {now} AND i.purpose IN ({_quote(DEPTH)})
         ) WHERE rank <= 2 GROUP BY 1
     )
-    SELECT c.account_id, m.* EXCLUDE (account_id), e.example_1, e.example_2
+    SELECT c.account_id, coalesce(date_diff('day', c.created, CAST($a AS DATE)), 100000)
+               AS age_days,
+           m.* EXCLUDE (account_id), e.example_1, e.example_2
     FROM cust c LEFT JOIN moments m USING (account_id) LEFT JOIN examples e USING (account_id)
     ORDER BY c.account_id
     """
@@ -197,6 +199,12 @@ def _classify(counts: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, s
     m = counts["meetings"].to_numpy(dtype=float) + prior * counts["prev_meetings"].to_numpy(
         dtype=float
     )
+    # exposure: the share of the (weighted) windows the account existed in, at least 30 days
+    age = counts["age_days"].to_numpy(dtype=float)
+    window = float(cfg["window_days"])
+    e = (np.clip(age, 30.0, window) + prior * np.clip(age - window, 0.0, window)) / (
+        window * (1.0 + prior)
+    )
     seen = x.sum(axis=1) > 0
     out = pd.DataFrame(index=counts.index)
     depth = np.array([p in DEPTH for p in PURPOSES])
@@ -204,11 +212,12 @@ def _classify(counts: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, s
         model = fit_levels(
             x[seen],
             m[seen],
+            e[seen],
             depth,
             purpose_weight=float(cfg["purpose_weight"]),
             iterations=int(cfg["iterations"]),
         )
-        post = model.posterior(x, m)
+        post = model.posterior(x, m, e)
         level = np.array(LEVELS, dtype=object)[post.argmax(axis=1)]
         out["level"] = level
         for k, name in enumerate(LEVELS):

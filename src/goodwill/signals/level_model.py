@@ -1,11 +1,12 @@
 """The relationship-level model: three latent classes fitted on the portfolio by EM.
 
-Each account shows ``x`` (its contact moments per purpose) and ``m`` (its meetings). In
-class ``k`` the purposes are a multinomial with probabilities ``theta_k`` and meetings a
-Poisson count with mean ``mu_k``; the classes have weights ``w_k``. The account's log
-likelihood in class ``k`` is
+Each account shows ``x`` (its contact moments per purpose), ``m`` (its meetings) and
+``e`` (its exposure: the share of the full windows it existed in). In class ``k`` the
+purposes are a multinomial with probabilities ``theta_k`` and meetings a Poisson count
+with mean ``e · mu_k``; the classes have weights ``w_k``. The account's log likelihood in
+class ``k`` is
 
-    log w_k + purpose_weight · Σ_p x_p log theta_kp + m log mu_k − mu_k
+    log w_k + purpose_weight · Σ_p x_p log theta_kp + m log(e mu_k) − e mu_k
 
 ``purpose_weight`` below 1 tempers the purpose term: each account's own purpose mix
 scatters around its class's mix, so the moments are not independent draws and the plain
@@ -41,35 +42,37 @@ class LevelModel:
     mu: F  # [3] meetings per account in the window
     purpose_weight: float
 
-    def log_likelihood(self, x: F, m: F) -> F:
+    def log_likelihood(self, x: F, m: F, e: F) -> F:
         """[n, 3] log joint of each account and class."""
+        rate = e[:, None] * self.mu[None, :]
         return np.asarray(
             np.log(self.weights)
             + self.purpose_weight * (x @ np.log(self.theta).T)
-            + (m[:, None] * np.log(self.mu) - self.mu),
+            + (m[:, None] * np.log(rate) - rate),
             dtype=float,
         )
 
-    def posterior(self, x: F, m: F) -> F:
-        ll = self.log_likelihood(x, m)
+    def posterior(self, x: F, m: F, e: F) -> F:
+        ll = self.log_likelihood(x, m, e)
         return np.asarray(np.exp(ll - logsumexp(ll, axis=1, keepdims=True)), dtype=float)
 
 
 def fit_levels(
-    x: F, m: F, depth: NDArray[np.bool_], *, purpose_weight: float, iterations: int
+    x: F, m: F, e: F, depth: NDArray[np.bool_], *, purpose_weight: float, iterations: int
 ) -> LevelModel:
-    """Fit the three-class mixture on counts ``x`` [n, purposes] and meetings ``m`` [n];
+    """Fit the three-class mixture on counts ``x`` [n, purposes], meetings ``m`` [n] and
+    exposures ``e`` [n] (in (0, 1]);
     ``depth`` marks the depth purposes (the start, and ties in the order)."""
     n = len(m)
     share = x[:, depth].sum(axis=1) / np.maximum(x.sum(axis=1), 1.0)
-    start = np.log(m + 0.5) + 3.0 * share
+    start = np.log(m / e + 0.5) + 3.0 * share
     group = np.digitize(start, np.quantile(start, [0.6, 0.9]))
     resp = np.zeros((n, 3))
     resp[np.arange(n), group] = 1.0
-    model = _m_step(x, m, resp, purpose_weight)
+    model = _m_step(x, m, e, resp, purpose_weight)
     for _ in range(iterations):
-        resp = model.posterior(x, m)
-        new = _m_step(x, m, resp, purpose_weight)
+        resp = model.posterior(x, m, e)
+        new = _m_step(x, m, e, resp, purpose_weight)
         done = np.allclose(new.theta, model.theta, atol=1e-7) and np.allclose(
             new.mu, model.mu, atol=1e-7
         )
@@ -82,10 +85,10 @@ def fit_levels(
     return LevelModel(model.weights[order], model.theta[order], model.mu[order], purpose_weight)
 
 
-def _m_step(x: F, m: F, resp: F, purpose_weight: float) -> LevelModel:
+def _m_step(x: F, m: F, e: F, resp: F, purpose_weight: float) -> LevelModel:
     size = resp.sum(axis=0)
     weights = np.maximum(size / max(len(m), 1), 1e-6)
     theta = resp.T @ x + 0.5
     theta /= theta.sum(axis=1, keepdims=True)
-    mu = (resp.T @ m + 0.1) / (size + 0.1)
+    mu = (resp.T @ m + 0.1) / (resp.T @ e + 0.1)
     return LevelModel(weights / weights.sum(), theta, np.maximum(mu, 1e-3), purpose_weight)
