@@ -52,6 +52,31 @@ def _decimal(rate: float) -> Decimal:
     return Decimal(repr(float(rate)))
 
 
+#: hours to a complaint's first response (alias ``c``: ``opened_on``, ``first_response_on``)
+#: as of ``$a``; one still unanswered counts with the hours it has waited so far
+RESPONSE_HOURS = """date_diff('minute', c.opened_on,
+    CASE WHEN CAST(c.first_response_on AS DATE) <= $a THEN c.first_response_on
+         ELSE CAST($a AS TIMESTAMP) + INTERVAL 1 DAY END) / 60.0"""
+#: a contact person (alias ``p``) is active at ``$a``: started (or no start known), not left
+CONTACT_ACTIVE = """(p.started_on IS NULL OR CAST(p.started_on AS DATE) <= $a)
+    AND (p.left_on IS NULL OR CAST(p.left_on AS DATE) > $a)"""
+
+
+def promise_stats_sql(lookback: int, key: str = "account_id") -> str:
+    """Per account, promises due in the ``lookback`` days up to ``$a`` (``promises_due``)
+    and those broken (``promises_broken``: not kept by their due date, or kept only after
+    ``$a``). Expects a CTE ``cust`` with the accounts' ``account_id`` and ``key``."""
+    return f"""
+        SELECT c.{key},
+               count(*) AS promises_due,
+               count(*) FILTER (WHERE p.kept_on IS NULL OR CAST(p.kept_on AS DATE) > $a
+                   OR CAST(p.kept_on AS DATE) > CAST(p.due_on AS DATE)) AS promises_broken
+        FROM promises p JOIN cust c ON p.account_id = c.account_id
+        WHERE CAST(p.due_on AS DATE) <= $a AND CAST(p.due_on AS DATE) > $a - {int(lookback)}
+        GROUP BY 1
+    """
+
+
 #: the temporary tables the queries of one scoring share: the customer accounts with an
 #: integer key, and their order days
 ACCOUNTS = "goodwill_score_accounts"
@@ -176,10 +201,7 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
                count(DISTINCT c.d) FILTER (WHERE c.d > m.last_d - {lookback}) AS complaint_n,
                max(c.d) - min(c.d) FILTER (WHERE c.d > m.last_d - {lookback})
                    AS complaint_span,
-               median(date_diff('minute', c.opened_on,
-                     CASE WHEN CAST(c.first_response_on AS DATE) <= $a THEN c.first_response_on
-                          ELSE CAST($a AS TIMESTAMP) + INTERVAL 1 DAY END) / 60.0)
-                   FILTER (WHERE c.d > $a - {lookback}) AS response_hours,
+               median({RESPONSE_HOURS}) FILTER (WHERE c.d > $a - {lookback}) AS response_hours,
                count(*) FILTER (WHERE c.d > $a - {lookback}) AS complaints_12m,
                count(*) FILTER (WHERE c.d > $a - {lookback} AND (c.first_response_on IS NULL
                      OR CAST(c.first_response_on AS DATE) > $a)) AS unanswered
@@ -188,22 +210,13 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
     ),
     contact_stats AS (
         SELECT c.k,
-               count(*) FILTER (WHERE (p.started_on IS NULL OR CAST(p.started_on AS DATE) <= $a)
-                   AND (p.left_on IS NULL OR CAST(p.left_on AS DATE) > $a)) AS active_contacts,
+               count(*) FILTER (WHERE {CONTACT_ACTIVE}) AS active_contacts,
                count(*) FILTER (WHERE CAST(p.left_on AS DATE) <= $a
                    AND CAST(p.left_on AS DATE) > $a - {departures}) AS departed_contacts
         FROM contacts p JOIN cust c ON p.account_id = c.account_id
         GROUP BY 1
     ),
-    promise_stats AS (
-        SELECT c.k,
-               count(*) AS promises_due,
-               count(*) FILTER (WHERE p.kept_on IS NULL OR CAST(p.kept_on AS DATE) > $a
-                   OR CAST(p.kept_on AS DATE) > CAST(p.due_on AS DATE)) AS promises_broken
-        FROM promises p JOIN cust c ON p.account_id = c.account_id
-        WHERE CAST(p.due_on AS DATE) <= $a AND CAST(p.due_on AS DATE) > $a - {lookback}
-        GROUP BY 1
-    ),
+    promise_stats AS ({promise_stats_sql(lookback, key="k")}),
     quote_stats AS (
         SELECT c.k,
                count(*) AS quotes_decided,

@@ -50,6 +50,25 @@ TEMPLATES: dict[str, str] = {
     "complaint_unanswered": N_("{n} complaint(s) still without a response"),
     "quotes_lost": N_("lost {lost} of {decided} quotes in the last 12 months"),
     "quotes_lost_to": N_("lost {lost} of {decided} quotes in the last 12 months, mostly to {to}"),
+    "level_growing_together": N_(
+        "growing together: {joint} joint project(s) and {meetings} meeting(s) without agenda "
+        "in the last 12 months"
+    ),
+    "level_fruitful": N_(
+        "a fruitful relationship: {meetings} meeting(s) without agenda, {references} "
+        "reference(s), {events} customer day(s) and {previews} product preview(s) in the last "
+        "12 months"
+    ),
+    "level_transactional": N_(
+        "transactional: {pct}% of {total} contact moments in the last 12 months went beyond "
+        "buying, selling and delivering"
+    ),
+    "level_no_contact": N_(
+        "no contact moments in the last 12 months: nothing beyond transactions to see"
+    ),
+    "level_was_transactional": N_("a year ago the relationship was transactional"),
+    "level_was_fruitful": N_("a year ago the relationship was fruitful"),
+    "level_was_growing_together": N_("a year ago the relationship was growing together"),
 }
 
 #: signal code -> short label (tables, charts)
@@ -68,6 +87,10 @@ LABELS: dict[str, str] = {
     "promises": N_("promises kept"),
     "complaint_response": N_("complaint response"),
     "quotes_lost": N_("quotes lost"),
+    "level": N_("relationship level"),
+    "transactional": N_("transactional"),
+    "fruitful": N_("fruitful relationship"),
+    "growing_together": N_("growing together"),
 }
 
 
