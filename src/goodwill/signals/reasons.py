@@ -50,6 +50,22 @@ TEMPLATES: dict[str, str] = {
     "complaint_unanswered": N_("{n} complaint(s) still without a response"),
     "quotes_lost": N_("lost {lost} of {decided} quotes in the last 12 months"),
     "quotes_lost_to": N_("lost {lost} of {decided} quotes in the last 12 months, mostly to {to}"),
+    "response_responds": N_(
+        "orders {pct}% more in the {window} weeks after our contacts than otherwise, over "
+        "{contacts} visits, calls and e-mails ({low}% to {high}%)"
+    ),
+    "response_indifferent": N_(
+        "orders hardly more after our contacts: {pct}% more in the {window} weeks after "
+        "{contacts} visits, calls and e-mails ({low}% to {high}%)"
+    ),
+    "response_indifferent_less": N_(
+        "orders no more after our contacts: {pct}% less in the {window} weeks after "
+        "{contacts} visits, calls and e-mails ({low}% to {high}%)"
+    ),
+    "response_unknown": N_(
+        "not enough evidence yet whether our contacts change its orders "
+        "({contacts} contacts, {weeks} weeks after them)"
+    ),
 }
 
 #: signal code -> short label (tables, charts)
@@ -68,6 +84,7 @@ LABELS: dict[str, str] = {
     "promises": N_("promises kept"),
     "complaint_response": N_("complaint response"),
     "quotes_lost": N_("quotes lost"),
+    "responsiveness": N_("response to our attention"),
 }
 
 
