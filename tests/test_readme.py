@@ -25,7 +25,7 @@ def test_readme_has_the_two_commands() -> None:
 
 BLOCKS = [
     pytest.param(block, id=f"{doc}-{i}")
-    for doc in ("README.md", "docs/health.md")
+    for doc in ("README.md", "docs/health.md", "docs/responsiveness.md")
     for i, block in enumerate(python_blocks(ROOT / doc))
 ]
 

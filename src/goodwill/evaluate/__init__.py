@@ -6,5 +6,19 @@ only reader of ``truth/``; scoring never sees it. One module per capability meas
 
 from goodwill.evaluate.health import RANKERS, Evaluation, evaluate_world
 from goodwill.evaluate.metrics import precision_at, roc_auc
+from goodwill.evaluate.responsiveness import (
+    ResponseEvaluation,
+    evaluate_responsiveness,
+    evaluate_world_responsiveness,
+)
 
-__all__ = ["RANKERS", "Evaluation", "evaluate_world", "precision_at", "roc_auc"]
+__all__ = [
+    "RANKERS",
+    "Evaluation",
+    "ResponseEvaluation",
+    "evaluate_responsiveness",
+    "evaluate_world",
+    "evaluate_world_responsiveness",
+    "precision_at",
+    "roc_auc",
+]

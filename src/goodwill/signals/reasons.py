@@ -69,6 +69,22 @@ TEMPLATES: dict[str, str] = {
     "level_was_transactional": N_("a year ago the relationship was transactional"),
     "level_was_fruitful": N_("a year ago the relationship was fruitful"),
     "level_was_growing_together": N_("a year ago the relationship was growing together"),
+    "response_responds": N_(
+        "orders {pct}% more in the {window} weeks after our contacts than otherwise, over "
+        "{contacts} visits, calls and e-mails ({low}% to {high}%)"
+    ),
+    "response_indifferent": N_(
+        "orders hardly more after our contacts: {pct}% more in the {window} weeks after "
+        "{contacts} visits, calls and e-mails ({low}% to {high}%)"
+    ),
+    "response_indifferent_less": N_(
+        "orders no more after our contacts: {pct}% less in the {window} weeks after "
+        "{contacts} visits, calls and e-mails ({low}% to {high}%)"
+    ),
+    "response_unknown": N_(
+        "not enough evidence yet whether our contacts change its orders "
+        "({contacts} contacts, {weeks} weeks after them)"
+    ),
 }
 
 #: signal code -> short label (tables, charts)
@@ -91,6 +107,7 @@ LABELS: dict[str, str] = {
     "transactional": N_("transactional"),
     "fruitful": N_("fruitful relationship"),
     "growing_together": N_("growing together"),
+    "responsiveness": N_("response to our attention"),
 }
 
 
