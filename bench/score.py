@@ -1,5 +1,7 @@
 """Scoring speed: `score(store, as_of)` against the RFM summary alone, on a simulated
-world (100k accounts ≈ 9M order lines and 4.6M interactions by default).
+world (100k accounts ≈ 9M order lines and 4.6M interactions by default). "score" is
+value and health (`profile=False`); the next columns add the relationship level and
+the response to our attention, then saving the snapshot.
 
     .venv/bin/python bench/score.py --accounts 100000
 
@@ -48,8 +50,11 @@ def main() -> None:
         rfm = rfm_summary(store, as_of=end, period="W")
         rfm_s = time.perf_counter() - t
         t = time.perf_counter()
-        snap = score(store, end, settings=Settings.load(), save=False)
+        snap = score(store, end, settings=Settings.load(), save=False, profile=False)
         score_s = time.perf_counter() - t
+        t = time.perf_counter()
+        score(store, end, settings=Settings.load(), save=False)
+        profile_s = time.perf_counter() - t
         t = time.perf_counter()
         score(store, end, settings=Settings.load(), save=True)
         saved_s = time.perf_counter() - t
@@ -59,11 +64,11 @@ def main() -> None:
         f"python {platform.python_version()}; duckdb {duckdb.__version__}"
     )
     print("| accounts | orders | interactions | scored | RFM summary s | score s | "
-          "score + save s | ratio score / RFM | peak MiB |")  # fmt: skip
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "+ level and response s | + save s | ratio score / RFM | peak MiB |")  # fmt: skip
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(
         f"| {counts['accounts']:,} | {counts['orders']:,} | {counts['interactions']:,} | "
-        f"{len(snap.table):,} | {rfm_s:.2f} | {score_s:.2f} | {saved_s:.2f} | "
+        f"{len(snap.table):,} | {rfm_s:.2f} | {score_s:.2f} | {profile_s:.2f} | {saved_s:.2f} | "
         f"{score_s / rfm_s:.1f}× | {peak:,.0f} |"
     )
     del rfm

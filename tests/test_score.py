@@ -153,6 +153,31 @@ def test_snapshot_values(world: Path, tmp_path: Path) -> None:
     assert list(out.columns[:6]) == ["account_id", "name", "owner", "segment", "health", "status"]
     flagged = out[out["status"] == "at_risk"]
     assert (flagged["top_reason"] != "").all()
+    # the relationship profile rides along: level and response, each with its reason
+    assert set(t["level"]) <= {"transactional", "fruitful", "growing_together"}
+    assert set(t["responsiveness"]) <= {"responds", "indifferent", "not_enough_evidence"}
+    assert (out["level_reason"] != "").all() and (out["responsiveness_reason"] != "").all()
+    assert out["level_reason"].tolist() != snap.export_frame("en")["level_reason"].tolist()
+    health_only = score_only(world, tmp_path)
+    pd.testing.assert_series_equal(health_only["health"], t["health"])
+    assert "level" not in health_only
+
+
+def score_only(world: Path, tmp_path: Path) -> pd.DataFrame:
+    with Store.open(tmp_path / "s.duckdb") as store:
+        return score(store, AS_OF, settings=Settings.load(), save=False, profile=False).table
+
+
+def test_saved_snapshot_holds_the_profile(world: Path, tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.duckdb") as store:
+        store.import_dir(world)
+        snap = score(store, AS_OF, settings=Settings.load())
+        saved = load_snapshot(store, AS_OF).set_index("account_id")
+    assert (saved["level"] == snap.table["level"].reindex(saved.index)).all()
+    assert (saved["responsiveness"] == snap.table["responsiveness"].reindex(saved.index)).all()
+    profile = json.loads(saved["profile"].iloc[0])
+    assert {"level", "breadth", "time_for_each_other", "response_effect"} <= set(profile)
+    assert profile["level_reasons"] and profile["response_reasons"]
 
 
 def test_score_and_evaluate_commands(world: Path, tmp_path: Path) -> None:
@@ -169,13 +194,15 @@ def test_score_and_evaluate_commands(world: Path, tmp_path: Path) -> None:
     assert "customer accounts as of 2025-02-28" in out.stdout
     snap = pd.read_csv(tmp_path / "snap.csv")
     assert {"account_id", "health", "status", "p_alive", "revenue_12m", "clv_12m",
-            "cost_to_serve_12m", "net_value", "top_reason"} <= set(snap.columns)  # fmt: skip
+            "cost_to_serve_12m", "net_value", "top_reason", "level", "level_reason",
+            "responsiveness", "responsiveness_reason"} <= set(snap.columns)  # fmt: skip
     ev = subprocess.run(
         [sys.executable, "-m", "goodwill", "evaluate", "--world", str(world), "--no-calibrate"],
         capture_output=True, text=True, env=env, timeout=600,
     )  # fmt: skip
     assert ev.returncode == 0, ev.stderr
     assert "ROC AUC" in ev.stdout and "oracle" in ev.stdout and "baseline" in ev.stdout
+    assert "Relationship level as of" in ev.stdout and "Response to our attention" in ev.stdout
 
 
 def test_backtest_health_and_fit_on_own_history(world: Path, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ records the settings, the fitted models and the imports it was computed from.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from goodwill.errors import GoodwillError
 from goodwill.settings import Settings
 from goodwill.signals.facts import account_facts
 from goodwill.signals.health import SIGNALS, health_signals, reasons_for
+from goodwill.signals.profile import TABLE_COLUMNS, Profile, relationship_profile
 from goodwill.signals.reasons import Reason
 from goodwill.signals.seasonal import month_index
 from goodwill.store import Store
@@ -31,7 +33,8 @@ from goodwill.value import ValueModels, account_value
 EXPORT_COLUMNS = (
     "account_id", "name", "owner", "segment", "health", "status", "trend", "p_alive",
     "revenue_12m", "margin_12m", "expected_purchases_12m", "clv_12m", "cost_to_serve_12m",
-    "net_value", "top_reason",
+    "net_value", "top_reason", "level", "level_change", "level_reason", "responsiveness",
+    "response_effect", "responsiveness_reason",
 )  # fmt: skip
 
 
@@ -46,14 +49,25 @@ class Snapshot:
     reasons: dict[str, list[Reason]]
     models: ValueModels = field(default_factory=ValueModels)
     settings: Settings = field(default_factory=Settings.load)
+    #: level and responsiveness with their reasons (None when scored without them)
+    profile: Profile | None = None
 
     def export_frame(self, lang: Lang = "en") -> pd.DataFrame:
         """The snapshot as a flat table with the top reason in ``lang``."""
         frame = self.table.reset_index()
+        ids = frame["account_id"].tolist()
         frame["top_reason"] = [
-            self.reasons[a][0].text(lang) if self.reasons.get(a) else ""
-            for a in frame["account_id"]
+            self.reasons[a][0].text(lang) if self.reasons.get(a) else "" for a in ids
         ]
+        level = self.profile.level_reasons if self.profile else {}
+        response = self.profile.response_reasons if self.profile else {}
+        frame["level_reason"] = [level[a][0].text(lang) if level.get(a) else "" for a in ids]
+        frame["responsiveness_reason"] = [
+            response[a][0].text(lang) if response.get(a) else "" for a in ids
+        ]
+        for col in ("level", "level_change", "responsiveness", "response_effect"):
+            if col not in frame:
+                frame[col] = None
         return frame[list(EXPORT_COLUMNS)]
 
     def needing_attention(self, limit: int = 20) -> pd.DataFrame:
@@ -83,13 +97,18 @@ def score(
     *,
     settings: Settings | None = None,
     save: bool = True,
+    profile: bool = True,
 ) -> Snapshot:
     """Score every customer account as of ``as_of`` (default: the last order date) and,
-    with ``save``, store the snapshot (replacing one of the same date)."""
+    with ``save``, store the snapshot (replacing one of the same date). With ``profile``
+    the snapshot also holds each account's relationship level and its response to our
+    attention (:mod:`goodwill.signals.profile`); health and value do not depend on them."""
     settings = settings or Settings.for_store(store.path)
     day = _as_date(as_of, store)
     with gc_paused():
         snapshot = _score(store, day, settings)
+        if profile:
+            snapshot = _with_profile(snapshot, relationship_profile(store.con, day, settings))
         if save:
             save_snapshot(store, snapshot)
     return snapshot
@@ -124,6 +143,15 @@ def _score(store: Store, day: dt.date, settings: Settings) -> Snapshot:
         if col not in ("health", "status", "p_alive"):
             table[col] = signals[col]
     return Snapshot(day, table, reasons, models, settings)
+
+
+def _with_profile(snapshot: Snapshot, profile: Profile) -> Snapshot:
+    table = snapshot.table
+    extra = profile.table.reindex(table.index)
+    for col in TABLE_COLUMNS:
+        table[col] = extra[col]
+    table["responsiveness"] = table.pop("response_label")
+    return dataclasses.replace(snapshot, profile=profile)
 
 
 def _trend(store: Store, day: dt.date, health: pd.Series, settings: Settings) -> pd.Series:
@@ -171,23 +199,39 @@ def _signal_json(table: pd.DataFrame) -> list[str]:
     return out
 
 
+#: the figures a snapshot row holds as columns
+_FIGURES = (
+    "health", "status", "trend", "p_alive", "revenue_12m", "margin_12m",
+    "expected_purchases_12m", "clv_12m", "cost_to_serve_12m", "net_value",
+)  # fmt: skip
+
+
 def save_snapshot(store: Store, snapshot: Snapshot) -> None:
     """Write ``snapshot`` to the store, replacing any snapshot of the same date."""
     from goodwill import __version__
 
     t = snapshot.table
-    names = [name for name, _ in SNAPSHOT_COLUMNS]
+    ids = t.index.tolist()
+    n = len(ids)
+
+    def column(name: str) -> Any:
+        return t[name].to_numpy() if name in t else [None] * n
+
     rows = pd.DataFrame(
         {
             "as_of": snapshot.as_of,
-            "account_id": t.index.to_numpy(),
-            **{c: t[c].to_numpy() for c in names[2:-2]},
+            "account_id": ids,
+            **{c: column(c) for c in _FIGURES},
             "reasons": [
-                json.dumps([r.to_dict() for r in snapshot.reasons.get(a, [])]) for a in t.index
+                json.dumps([r.to_dict() for r in snapshot.reasons.get(a, [])]) for a in ids
             ],
             "signals": _signal_json(t),
+            **{
+                c: column(c) for c in ("level", "level_change", "responsiveness", "response_effect")
+            },
+            "profile": snapshot.profile.json(ids) if snapshot.profile else [None] * n,
         }
-    )[names]
+    )[[name for name, _ in SNAPSHOT_COLUMNS]]
     imports = store.con.execute(
         "SELECT import_id FROM goodwill_imports WHERE status = 'done' ORDER BY 1"
     ).fetchall()

@@ -205,6 +205,34 @@ def evaluate_command(
             churners=result.churners,
         )
     )
+    if result.level is not None:
+        lv = result.level
+        console.print(
+            _(
+                "Relationship level as of {date}: balanced accuracy {score} over {n} "
+                "customers (recall: transactional {t}, fruitful {f}, growing together {g}).",
+                date=lv.as_of.isoformat(),
+                score=f"{lv.balanced_accuracy:.3f}",
+                n=lv.n,
+                t=f"{lv.recall.get('transactional', float('nan')):.2f}",
+                f=f"{lv.recall.get('fruitful', float('nan')):.2f}",
+                g=f"{lv.recall.get('growing_together', float('nan')):.2f}",
+            )
+        )
+    if result.responsiveness is not None:
+        rs = result.responsiveness
+        console.print(
+            _(
+                "Response to our attention as of {date}: ROC AUC {auc} against the true "
+                "responsive accounts; {share} of {n} accounts with a year of history "
+                "labelled; 'responds' finds {recall} of the responsive ones.",
+                date=rs.as_of.isoformat(),
+                auc=f"{rs.auc:.3f}",
+                share=f"{100 * rs.share_labelled:.0f}%",
+                n=rs.n,
+                recall=f"{100 * rs.recall:.0f}%" if rs.recall == rs.recall else "-",
+            )
+        )
     for note in result.notes:
         console.print(note)
 

@@ -21,7 +21,13 @@ import numpy as np
 import pandas as pd
 
 from goodwill.errors import GoodwillError
+from goodwill.evaluate.level import LevelEvaluation, evaluate_levels
 from goodwill.evaluate.metrics import precision_at, roc_auc
+from goodwill.evaluate.responsiveness import (
+    ResponseEvaluation,
+    evaluate_responsiveness,
+    last_month_end,
+)
 from goodwill.progress import ProgressCallback
 from goodwill.score import score
 from goodwill.settings import Settings
@@ -56,6 +62,10 @@ class Evaluation:
     churners: int
     churners_warned: int
     notes: list[str] = field(default_factory=list)
+    #: the relationship level and the response to our attention against the truth, as of
+    #: the world's last month end (None when the truth has no such columns)
+    level: LevelEvaluation | None = None
+    responsiveness: ResponseEvaluation | None = None
 
     def best_baseline(self) -> tuple[str, float]:
         base = {k: v for k, v in self.auc.items() if k.startswith("baseline")}
@@ -92,6 +102,8 @@ def evaluate_world(
         )
     truth = pd.read_csv(truth_file, dtype={"account_id": str}, parse_dates=["churn_on"])
     churn_on = truth.set_index("account_id")["churn_on"]
+    level: LevelEvaluation | None = None
+    response: ResponseEvaluation | None = None
     latent_file = world / "truth" / "latent_monthly.csv"
     latent = pd.read_csv(latent_file, dtype={"account_id": str}) if latent_file.exists() else None
     settings = settings or Settings.load()
@@ -125,14 +137,22 @@ def evaluate_world(
             for i, day in enumerate(dates):
                 if progress is not None:
                     progress("scoring", float(i), float(len(dates)))
-                snap = score(store, day, settings=settings, save=False)
+                snap = score(store, day, settings=settings, save=False, profile=False)
                 t = snap.table.copy()
                 t["as_of"] = pd.Timestamp(day)
                 if settings is not defaults:
-                    t["health_default"] = score(store, day, settings=defaults, save=False).table[
-                        "health"
-                    ]
+                    t["health_default"] = score(
+                        store, day, settings=defaults, save=False, profile=False
+                    ).table["health"]
                 frames.append(t)
+            profile_day = last_month_end(last)
+            if "level" in truth:
+                level = evaluate_levels(store, truth, profile_day, defaults)
+            if "responsive" in truth:
+                latent_str = None if latent is None else latent.astype({"month": str})
+                response = evaluate_responsiveness(
+                    store, truth, profile_day, settings=defaults, latent=latent_str
+                )
     data = pd.concat(frames)
     data["churn_on"] = churn_on.reindex(data.index).to_numpy()
     alive = data["churn_on"].isna() | (data["churn_on"] > data["as_of"])
@@ -195,4 +215,6 @@ def evaluate_world(
         churners=n_churners,
         churners_warned=warned,
         notes=notes,
+        level=level,
+        responsiveness=response,
     )

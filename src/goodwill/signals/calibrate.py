@@ -107,7 +107,7 @@ def history(
     for i, day in enumerate(dates):
         if progress is not None:
             progress("backtest", float(i), float(len(dates)))
-        snap = score(store, day, settings=settings, save=False)
+        snap = score(store, day, settings=settings, save=False, profile=False)
         t = snap.table
         cols = [f"{s}_points" for s in SIGNALS] + ["health", "status"]
         part = t[cols].copy()

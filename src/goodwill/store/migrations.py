@@ -7,6 +7,8 @@ runs the missing steps in one transaction; a store of a newer version is refused
 
 - 1: the eight input tables, their history tables, the import log.
 - 2: health snapshots (one row per account and as-of date) and the runs that made them.
+- 3: the snapshots also hold the relationship level, its change, the response to our
+  attention and a JSON profile (their evidence and reasons).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from collections.abc import Callable
 import duckdb
 
 #: The version new stores end up at.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
-SNAPSHOT_COLUMNS = (
+#: the snapshot columns of version 2 (the health issue)
+_SNAPSHOT_V2 = (
     ("as_of", "DATE"),
     ("account_id", "VARCHAR"),
     ("health", "DOUBLE"),
@@ -36,10 +39,20 @@ SNAPSHOT_COLUMNS = (
     ("reasons", "VARCHAR"),  # JSON: ranked reasons as data (code, points, baseline, numbers)
     ("signals", "VARCHAR"),  # JSON: every signal's value, norm and points
 )
+#: added in version 3
+_SNAPSHOT_V3 = (
+    ("level", "VARCHAR"),
+    ("level_change", "VARCHAR"),
+    ("responsiveness", "VARCHAR"),
+    ("response_effect", "DOUBLE"),
+    ("profile", "VARCHAR"),  # JSON: level and response evidence, success factors, reasons
+)
+#: the columns of ``health_snapshots`` in a current store, in order
+SNAPSHOT_COLUMNS = _SNAPSHOT_V2 + _SNAPSHOT_V3
 
 
 def _v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
-    cols = ", ".join(f"{name} {kind}" for name, kind in SNAPSHOT_COLUMNS)
+    cols = ", ".join(f"{name} {kind}" for name, kind in _SNAPSHOT_V2)
     con.execute(f"CREATE TABLE health_snapshots ({cols})")
     con.execute(
         "CREATE TABLE snapshot_runs (as_of DATE, computed_at TIMESTAMP, goodwill_version VARCHAR,"
@@ -47,8 +60,13 @@ def _v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:
+    for name, kind in _SNAPSHOT_V3:
+        con.execute(f"ALTER TABLE health_snapshots ADD COLUMN {name} {kind}")
+
+
 #: version n -> the step that upgrades a store of version n to n + 1
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def pending(version: int) -> list[tuple[int, Migration]]:

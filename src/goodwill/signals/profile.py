@@ -1,0 +1,66 @@
+"""The relationship profile beside health: the level of the relationship (with its
+evidence and success factors) and its response to our attention, with their reasons.
+
+Both describe the account rather than score a shortfall, so their reasons are kept apart
+from health's ranked reasons (their points and baselines are 0).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from goodwill.settings import Settings
+from goodwill.signals.level import level_reasons, relationship_levels
+from goodwill.signals.reasons import Reason
+from goodwill.signals.responsiveness import all_response_reasons, responsiveness
+
+#: the profile columns a snapshot's table carries (besides the JSON profile)
+TABLE_COLUMNS = (
+    "level", "level_year_ago", "level_change", "time_for_each_other",
+    "care_promises_kept_share", "care_response_hours", "breadth", "response_label",
+    "response_effect", "response_low", "response_high",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Per account (index ``account_id``): level and responsiveness columns, and reasons."""
+
+    table: pd.DataFrame
+    level_reasons: dict[str, list[Reason]]
+    response_reasons: dict[str, list[Reason]]
+
+    def json(self, ids: list[str]) -> list[str]:
+        """Per account in ``ids``, every profile column and both reasons as JSON."""
+        frame = self.table.reindex(ids)
+        frame = frame.astype(object).where(frame.notna(), None)
+        out = []
+        for account, record in zip(ids, frame.to_dict("records"), strict=True):
+            record["level_reasons"] = [r.to_dict() for r in self.level_reasons.get(account, [])]
+            record["response_reasons"] = [
+                r.to_dict() for r in self.response_reasons.get(account, [])
+            ]
+            out.append(json.dumps(record, sort_keys=True, default=_plain))
+        return out
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
+
+
+def relationship_profile(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Settings
+) -> Profile:
+    """Level and responsiveness of every customer account as of ``as_of``."""
+    levels = relationship_levels(con, as_of, settings)
+    response = responsiveness(con, as_of, settings)
+    table = levels.join(response, how="outer")
+    return Profile(table, level_reasons(levels), all_response_reasons(response, settings))
