@@ -28,6 +28,7 @@ from goodwill.evaluate.responsiveness import (
     evaluate_responsiveness,
     last_month_end,
 )
+from goodwill.evaluate.truth import read_truth
 from goodwill.progress import ProgressCallback
 from goodwill.score import score
 from goodwill.settings import Settings
@@ -93,19 +94,10 @@ def evaluate_world(
     used for that); the defaults are evaluated too, in ``auc["health, default weights"]``.
     """
     world = Path(world)
-    truth_file = world / "truth" / "accounts.csv"
-    if not truth_file.exists():
-        raise GoodwillError(
-            "{world} has no truth/accounts.csv; evaluate needs a world written by "
-            "goodwill simulate (or one in the same format)",
-            world=world,
-        )
-    truth = pd.read_csv(truth_file, dtype={"account_id": str}, parse_dates=["churn_on"])
+    truth, latent = read_truth(world)
     churn_on = truth.set_index("account_id")["churn_on"]
     level: LevelEvaluation | None = None
     response: ResponseEvaluation | None = None
-    latent_file = world / "truth" / "latent_monthly.csv"
-    latent = pd.read_csv(latent_file, dtype={"account_id": str}) if latent_file.exists() else None
     settings = settings or Settings.load()
     notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="goodwill-evaluate-") as tmp:
@@ -149,9 +141,8 @@ def evaluate_world(
             if "level" in truth:
                 level = evaluate_levels(store, truth, profile_day, defaults)
             if "responsive" in truth:
-                latent_str = None if latent is None else latent.astype({"month": str})
                 response = evaluate_responsiveness(
-                    store, truth, profile_day, settings=defaults, latent=latent_str
+                    store, truth, profile_day, settings=defaults, latent=latent
                 )
     data = pd.concat(frames)
     data["churn_on"] = churn_on.reindex(data.index).to_numpy()

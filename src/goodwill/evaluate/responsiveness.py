@@ -20,6 +20,7 @@ import pandas as pd
 
 from goodwill.errors import GoodwillError
 from goodwill.evaluate.metrics import roc_auc
+from goodwill.evaluate.truth import read_truth
 from goodwill.settings import Settings
 from goodwill.signals.responsiveness import responsiveness
 from goodwill.store import Store
@@ -128,20 +129,7 @@ def evaluate_world_responsiveness(
     evaluate responsiveness as of ``as_of`` (default: the last month end on or before
     its last order)."""
     world = Path(world)
-    truth_file = world / "truth" / "accounts.csv"
-    if not truth_file.exists():
-        raise GoodwillError(
-            "{world} has no truth/accounts.csv; evaluate needs a world written by "
-            "goodwill simulate (or one in the same format)",
-            world=world,
-        )
-    truth = pd.read_csv(truth_file, dtype={"account_id": str})
-    latent_file = world / "truth" / "latent_monthly.csv"
-    latent = (
-        pd.read_csv(latent_file, dtype={"account_id": str, "month": str})
-        if latent_file.exists()
-        else None
-    )
+    truth, latent = read_truth(world)
     with tempfile.TemporaryDirectory(prefix="goodwill-evaluate-") as tmp:
         path = Path(db) if db else Path(tmp) / "world.duckdb"
         with Store.open(path) as store:

@@ -26,19 +26,21 @@ at each as-of date; with too few accounts for a fit a transparent rule decides (
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, get_args
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from goodwill._typing import Purpose
 from goodwill.settings import Settings
 from goodwill.signals.facts import CONTACT_ACTIVE, RESPONSE_HOURS, promise_stats_sql
 from goodwill.signals.level_model import fit_levels
 from goodwill.signals.reasons import Reason
 
 LEVELS = ("transactional", "fruitful", "growing_together")
-#: purposes the model reads (unknown ones count as ``other``)
+#: purposes the model reads (unknown ones count as ``other``): the schema's list
+PURPOSES: tuple[str, ...] = get_args(Purpose)
 PURPOSES = (
     "sales",
     "service",
