@@ -183,22 +183,26 @@ _SIGNAL_VALUES = (
 )  # fmt: skip
 
 
-def _signal_json(table: pd.DataFrame) -> list[str]:
-    """Per account, every signal's points and baseline and the values behind them."""
+def _struct(fields: dict[str, str]) -> str:
+    """SQL for a struct of ``fields`` (key -> SQL expression), keys in sorted order."""
+    return "struct_pack(" + ", ".join(f'"{k}" := {v}' for k, v in sorted(fields.items())) + ")"
+
+
+def _signal_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Every signal's points and baseline and the values behind them, as flat columns
+    (rounded to 4 decimals) and the SQL that packs them into one JSON object per row."""
     columns = [f"{name}_{part}" for name in SIGNALS for part in ("points", "baseline")]
     frame = table[columns + list(_SIGNAL_VALUES)].astype(float).round(4)
-    frame = frame.astype(object).where(frame.notna(), None)
-    out = []
-    for record in frame.to_dict("records"):
-        data: dict[str, Any] = {
-            name: {"points": record[f"{name}_points"], "baseline": record[f"{name}_baseline"]}
-            for name in SIGNALS
-        }
-        data.update({key: record[key] for key in _SIGNAL_VALUES})
-        out.append(json.dumps(data, sort_keys=True))
-    return out
+    fields = {
+        name: _struct({"points": f'"s__{name}_points"', "baseline": f'"s__{name}_baseline"'})
+        for name in SIGNALS
+    }
+    fields.update({key: f'"s__{key}"' for key in _SIGNAL_VALUES})
+    return frame.add_prefix("s__"), f"to_json({_struct(fields)})"
 
 
+#: the profile's figures a snapshot row holds as columns
+_PROFILE_FIGURES = ("level", "level_change", "responsiveness", "response_effect")
 #: the figures a snapshot row holds as columns
 _FIGURES = (
     "health", "status", "trend", "p_alive", "revenue_12m", "margin_12m",
@@ -217,21 +221,31 @@ def save_snapshot(store: Store, snapshot: Snapshot) -> None:
     def column(name: str) -> Any:
         return t[name].to_numpy() if name in t else [None] * n
 
-    rows = pd.DataFrame(
-        {
-            "as_of": snapshot.as_of,
-            "account_id": ids,
-            **{c: column(c) for c in _FIGURES},
-            "reasons": [
-                json.dumps([r.to_dict() for r in snapshot.reasons.get(a, [])]) for a in ids
-            ],
-            "signals": _signal_json(t),
-            **{
-                c: column(c) for c in ("level", "level_change", "responsiveness", "response_effect")
-            },
-            "profile": snapshot.profile.json(ids) if snapshot.profile else [None] * n,
-        }
-    )[[name for name, _ in SNAPSHOT_COLUMNS]]
+    signals, signals_sql = _signal_columns(t)
+    parts = [
+        pd.DataFrame(
+            {
+                "_row": np.arange(n),
+                "as_of": snapshot.as_of,
+                "account_id": ids,
+                **{c: column(c) for c in _FIGURES},
+                "reasons": [
+                    json.dumps([r.to_dict() for r in snapshot.reasons.get(a, [])]) for a in ids
+                ],
+                **{c: column(c) for c in _PROFILE_FIGURES},
+            }
+        ),
+        signals.reset_index(drop=True),
+    ]
+    profile_sql = "NULL"
+    if snapshot.profile is not None:
+        profile, profile_sql = snapshot.profile.columns(ids)
+        parts.append(profile.reset_index(drop=True))
+    rows = pd.concat(parts, axis=1)
+    select = ", ".join(
+        signals_sql if name == "signals" else profile_sql if name == "profile" else f'"{name}"'
+        for name, _ in SNAPSHOT_COLUMNS
+    )
     imports = store.con.execute(
         "SELECT import_id FROM goodwill_imports WHERE status = 'done' ORDER BY 1"
     ).fetchall()
@@ -257,7 +271,9 @@ def save_snapshot(store: Store, snapshot: Snapshot) -> None:
         con.execute("DELETE FROM health_snapshots WHERE as_of = ?", [snapshot.as_of])
         con.execute("DELETE FROM snapshot_runs WHERE as_of = ?", [snapshot.as_of])
         con.register("_snapshot_rows", rows)
-        con.execute("INSERT INTO health_snapshots SELECT * FROM _snapshot_rows")
+        con.execute(
+            f"INSERT INTO health_snapshots SELECT {select} FROM _snapshot_rows ORDER BY _row"
+        )
         con.unregister("_snapshot_rows")
         con.execute(
             "INSERT INTO snapshot_runs VALUES (?, current_localtimestamp(), ?, ?, ?, ?, ?)", run

@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from goodwill.settings import Settings
@@ -36,24 +35,18 @@ class Profile:
     level_reasons: dict[str, list[Reason]]
     response_reasons: dict[str, list[Reason]]
 
-    def json(self, ids: list[str]) -> list[str]:
-        """Per account in ``ids``, every profile column and both reasons as JSON."""
+    def columns(self, ids: list[str]) -> tuple[pd.DataFrame, str]:
+        """Per account in ``ids``: every profile column and both reasons (as JSON text),
+        prefixed ``p__``, and the SQL that packs them into one JSON object per row (the
+        store builds the JSON: 90k accounts' worth in Python took 5 s)."""
         frame = self.table.reindex(ids)
-        frame = frame.astype(object).where(frame.notna(), None)
-        out = []
-        for account, record in zip(ids, frame.to_dict("records"), strict=True):
-            record["level_reasons"] = [r.to_dict() for r in self.level_reasons.get(account, [])]
-            record["response_reasons"] = [
-                r.to_dict() for r in self.response_reasons.get(account, [])
-            ]
-            out.append(json.dumps(record, sort_keys=True, default=_plain))
-        return out
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, np.generic):
-        return value.item()
-    return str(value)
+        for name, reasons in (("level_reasons", self.level_reasons),
+                              ("response_reasons", self.response_reasons)):  # fmt: skip
+            frame[name] = [json.dumps([r.to_dict() for r in reasons.get(a, [])]) for a in ids]
+        fields = {c: f'"p__{c}"' for c in self.table.columns}
+        fields.update({c: f'json("p__{c}")' for c in ("level_reasons", "response_reasons")})
+        body = ", ".join(f'"{k}" := {v}' for k, v in sorted(fields.items()))
+        return frame.add_prefix("p__"), f"to_json(struct_pack({body}))"
 
 
 def relationship_profile(
