@@ -17,6 +17,7 @@ import pandas as pd
 
 from goodwill.errors import GoodwillError
 from goodwill.signals.facts import _rates_sql
+from goodwill.store.order_days import ORDER_DAYS_TABLE, ensure_order_days
 
 
 @dataclass(frozen=True)
@@ -75,15 +76,14 @@ def attention_panel(
     start = as_of - dt.timedelta(days=7 * weeks - 1)
     params = {"a": as_of, "s": start}
     week = "CAST(FLOOR(date_diff('day', $s, CAST({col} AS DATE)) / 7) AS INTEGER)"
+    ensure_order_days(con)
     accounts = con.execute(
-        """
+        f"""
         SELECT a.account_id, coalesce(a.segment, '') AS segment,
                CAST(a.created_on AS DATE) AS created_on,
-               min(CAST(o.ordered_on AS DATE)) AS first_order,
-               max(CAST(o.ordered_on AS DATE)) AS last_order
+               min(o.d) AS first_order, max(o.d) AS last_order
         FROM accounts a
-        LEFT JOIN orders o ON o.account_id = a.account_id
-            AND CAST(o.ordered_on AS DATE) <= $a AND NOT coalesce(o.is_test, false)
+        LEFT JOIN {ORDER_DAYS_TABLE} o ON o.account_id = a.account_id AND o.d <= $a
         WHERE a.kind = 'customer' AND (a.created_on IS NULL OR CAST(a.created_on AS DATE) <= $a)
         GROUP BY ALL ORDER BY a.account_id
         """,
@@ -93,10 +93,9 @@ def attention_panel(
     index = accounts.index
     orders = con.execute(
         f"""
-        SELECT account_id, {week.format(col="ordered_on")} AS week,
-               count(DISTINCT CAST(ordered_on AS DATE)) AS n
-        FROM orders
-        WHERE CAST(ordered_on AS DATE) BETWEEN $s AND $a AND NOT coalesce(is_test, false)
+        SELECT account_id, {week.format(col="d")} AS week, count(*) AS n
+        FROM {ORDER_DAYS_TABLE}
+        WHERE d BETWEEN $s AND $a
         GROUP BY ALL
         """,
         params,
