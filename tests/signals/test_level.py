@@ -11,7 +11,7 @@ import pytest
 
 from goodwill.settings import Settings
 from goodwill.signals.level import COLUMNS, LEVELS, level_reasons, relationship_levels
-from goodwill.signals.level_model import fit_levels
+from goodwill.signals.level_model import LevelModel, _monotone, fit_levels
 from goodwill.store import Store
 
 AS_OF = dt.date(2024, 11, 29)
@@ -231,3 +231,12 @@ def test_equal_levels_and_fit_accounts(tmp_path: Path, levels: pd.DataFrame) -> 
         if text.startswith("equal"):
             probs = out[[f"p_{name}" for name in LEVELS]].to_numpy()
             assert (np.array(LEVELS)[probs.argmax(axis=1)] == out["level"]).all()
+
+
+def test_fits_deepening_in_both_come_first() -> None:
+    depth = np.array([False, True])
+    theta = np.array([[0.9, 0.1], [0.6, 0.4], [0.7, 0.3]])
+    model = LevelModel(np.full(3, 1 / 3), theta, np.full(3, 10.0), np.array([1.0, 2.0, 5.0]))
+    assert not _monotone(model, depth)  # the middle class is the deepest in purposes
+    deep = LevelModel(model.weights, theta[[0, 2, 1]], model.concentration, model.mu)
+    assert _monotone(deep, depth)
