@@ -240,3 +240,11 @@ def test_fits_deepening_in_both_come_first() -> None:
     assert not _monotone(model, depth)  # the middle class is the deepest in purposes
     deep = LevelModel(model.weights, theta[[0, 2, 1]], model.concentration, model.mu)
     assert _monotone(deep, depth)
+
+
+def test_without_meetings_the_depth_share_orders() -> None:
+    x, _, e, _ = _synthetic(2)
+    depth = np.array([False, False, True, True])
+    model = fit_levels(x, np.zeros(len(e)), e, depth, iterations=300)
+    share = model.theta[:, 2:].sum(axis=1)
+    assert (np.diff(share) > 0).all()

@@ -130,7 +130,7 @@ def fit_levels(x: F, m: F, e: F, depth: NDArray[np.bool_], *, iterations: int) -
     best: tuple[bool, float, LevelModel] | None = None
     for quantiles in STARTS:
         ll, fit = _em(counts, m, e, np.digitize(start, np.quantile(start, quantiles)), iterations)
-        fit = _ordered(fit, depth)
+        fit = _ordered(fit, depth, bool(m.sum() > 0))
         # a fit whose levels deepen in both meetings and depth share comes first
         candidate = (_monotone(fit, depth), ll, fit)
         if best is None or candidate[:2] > best[:2]:
@@ -139,9 +139,11 @@ def fit_levels(x: F, m: F, e: F, depth: NDArray[np.bool_], *, iterations: int) -
     return best[2]
 
 
-def _ordered(model: LevelModel, depth: NDArray[np.bool_]) -> LevelModel:
-    """The classes in level order: meetings order them, the depth share breaks (near) ties."""
-    key = model.mu * (1.0 + 1e-3 * model.theta[:, depth].sum(axis=1))
+def _ordered(model: LevelModel, depth: NDArray[np.bool_], meetings: bool) -> LevelModel:
+    """The classes in level order: meetings order them, the depth share breaks (near) ties;
+    without any meeting in the portfolio the depth share alone."""
+    share = model.theta[:, depth].sum(axis=1)
+    key = model.mu * (1.0 + 1e-3 * share) if meetings else share
     order = np.argsort(key, kind="stable")
     return LevelModel(
         model.weights[order], model.theta[order], model.concentration[order], model.mu[order]
