@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from goodwill.settings import Settings
-from goodwill.signals.level import COLUMNS, level_reasons, relationship_levels
+from goodwill.signals.level import COLUMNS, LEVELS, level_reasons, relationship_levels
+from goodwill.signals.level_model import LevelModel, _monotone, fit_levels
 from goodwill.store import Store
 
 AS_OF = dt.date(2024, 11, 29)
@@ -184,3 +186,65 @@ def test_no_interactions_is_neutral(tmp_path: Path) -> None:
     assert (out["level"] == "transactional").all()
     assert (out["contact_moments"] == 0).all() and (out["level_change"] == "new").all()
     assert {r[0].code for r in level_reasons(out).values()} == {"level_no_contact"}
+
+
+def _synthetic(seed: int, n: int = 3000) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Accounts drawn from a known three-class model: purposes Dirichlet-multinomial
+    around each class's mix, meetings Poisson."""
+    rng = np.random.default_rng(seed)
+    truth = rng.choice(3, size=n, p=[0.6, 0.3, 0.1])
+    mixes = np.array([[0.6, 0.3, 0.05, 0.05], [0.5, 0.25, 0.15, 0.1], [0.4, 0.2, 0.2, 0.2]])
+    own = np.array([rng.dirichlet(20.0 * mixes[k]) for k in truth])
+    total = rng.poisson(25.0, n) + 1
+    x = np.array([rng.multinomial(t, p) for t, p in zip(total, own, strict=True)], dtype=float)
+    e = rng.uniform(0.3, 1.0, n)
+    m = rng.poisson(e * np.array([1.0, 5.0, 14.0])[truth]).astype(float)
+    return x, m, e, truth
+
+
+def test_model_recovers_known_classes() -> None:
+    x, m, e, truth = _synthetic(1)
+    depth = np.array([False, False, True, True])
+    model = fit_levels(x, m, e, depth, iterations=300)
+    assert model.mu == pytest.approx([1.0, 5.0, 14.0], rel=0.25)
+    assert model.weights == pytest.approx([0.6, 0.3, 0.1], abs=0.06)
+    assert model.concentration == pytest.approx([20.0, 20.0, 20.0], rel=0.5)
+    post = model.posterior(x, m, e)
+    assert post.sum(axis=1) == pytest.approx(np.ones(len(m)))
+    evidence = model.log_likelihood(x, m, e)
+    assert (evidence.argmax(axis=1) == truth).mean() > 0.8
+    # deterministic
+    again = fit_levels(x, m, e, depth, iterations=300)
+    assert np.array_equal(again.theta, model.theta) and np.array_equal(again.mu, model.mu)
+
+
+def test_equal_levels_and_fit_accounts(tmp_path: Path, levels: pd.DataFrame) -> None:
+    folder = _portfolio(tmp_path / "data")
+    for text in ("equal_levels = false", "fit_accounts = 20"):
+        (tmp_path / "s.toml").write_text(f"[level]\n{text}\n", encoding="utf-8")
+        with Store.open(tmp_path / "same.duckdb") as store:
+            if store.count("interactions") == 0:
+                store.import_dir(folder)
+            out = relationship_levels(store.con, AS_OF, Settings.load(tmp_path / "s.toml"))
+        # the hand-made levels are clear enough for either decision and a partial fit
+        pd.testing.assert_series_equal(out["level"], levels["level"])
+        if text.startswith("equal"):
+            probs = out[[f"p_{name}" for name in LEVELS]].to_numpy()
+            assert (np.array(LEVELS)[probs.argmax(axis=1)] == out["level"]).all()
+
+
+def test_fits_deepening_in_both_come_first() -> None:
+    depth = np.array([False, True])
+    theta = np.array([[0.9, 0.1], [0.6, 0.4], [0.7, 0.3]])
+    model = LevelModel(np.full(3, 1 / 3), theta, np.full(3, 10.0), np.array([1.0, 2.0, 5.0]))
+    assert not _monotone(model, depth)  # the middle class is the deepest in purposes
+    deep = LevelModel(model.weights, theta[[0, 2, 1]], model.concentration, model.mu)
+    assert _monotone(deep, depth)
+
+
+def test_without_meetings_the_depth_share_orders() -> None:
+    x, _, e, _ = _synthetic(2)
+    depth = np.array([False, False, True, True])
+    model = fit_levels(x, np.zeros(len(e)), e, depth, iterations=300)
+    share = model.theta[:, 2:].sum(axis=1)
+    assert (np.diff(share) > 0).all()

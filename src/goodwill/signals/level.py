@@ -211,16 +211,17 @@ def _classify(counts: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, s
     out = pd.DataFrame(index=counts.index)
     depth = np.array([p in DEPTH for p in PURPOSES])
     if seen.sum() >= float(cfg["min_accounts"]):
-        model = fit_levels(
-            x[seen],
-            m[seen],
-            e[seen],
-            depth,
-            purpose_weight=float(cfg["purpose_weight"]),
-            iterations=int(cfg["iterations"]),
-        )
+        fit = np.flatnonzero(seen)
+        limit = int(cfg["fit_accounts"])
+        if len(fit) > limit:  # evenly spread over the portfolio (in account order)
+            fit = fit[np.linspace(0, len(fit) - 1, limit).round().astype(np.int64)]
+        model = fit_levels(x[fit], m[fit], e[fit], depth, iterations=int(cfg["iterations"]))
+        evidence = model.log_likelihood(x, m, e)
         post = model.posterior(x, m, e)
-        level = np.array(LEVELS, dtype=object)[post.argmax(axis=1)]
+        # equal levels: the level under which the account's evidence is most likely (the
+        # class weights would pull the rare levels down to the common one)
+        decide = evidence if bool(cfg["equal_levels"]) else evidence + np.log(model.weights)
+        level = np.array(LEVELS, dtype=object)[decide.argmax(axis=1)]
         out["level"] = level
         for k, name in enumerate(LEVELS):
             out[f"p_{name}"] = post[:, k]
