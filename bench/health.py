@@ -13,31 +13,18 @@ baselines and the oracle, and the *at risk* alarm for churn within 180 days.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
 
+from _worlds import cached_world
 from goodwill.evaluate import Evaluation, evaluate_world
-from goodwill.simulate.config import make_config
-from goodwill.simulate.generate import simulate
-from goodwill.simulate.writer import write_world
 
-END = dt.date(2026, 10, 31)
 #: worlds where the hidden state shows through one channel much more than by default
 VARIANTS: dict[str, dict[str, Any]] = {
     "orders speak": {"order_coupling": 3.0, "quiet_share": 0.2},
     "contact speaks": {"quiet_coupling": 3.0, "quiet_share": 0.9},
 }
-
-
-def world(out: Path, seed: int, preset: str, overrides: dict[str, Any]) -> Path:
-    name = f"s{seed}-{preset}" + "".join(f"-{k}={v}" for k, v in sorted(overrides.items()))
-    folder = out / name
-    if not (folder / "truth" / "accounts.csv").exists():
-        cfg = make_config(preset, accounts=2000, years=3.0, end=END, seed=seed, **overrides)
-        write_world(simulate(cfg), folder)
-    return folder
 
 
 def row(label: str, ev: Evaluation, seconds: float) -> str:
@@ -69,9 +56,9 @@ def main() -> None:
           "at risk: catch of 180-day churn | median lead days | s |")  # fmt: skip
     print("| --- | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: |")
     for label, seed, preset, overrides in runs:
-        folder = world(out, seed, preset, overrides)
+        folder, db = cached_world(out, seed, preset, overrides)
         t = time.perf_counter()
-        ev = evaluate_world(folder)
+        ev = evaluate_world(folder, db=db)
         print(row(label, ev, time.perf_counter() - t), flush=True)
 
 

@@ -11,32 +11,15 @@ world's last month end. Nothing was tuned on seeds other than 3, 29 and 31.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import time
 from pathlib import Path
 
 import pandas as pd
 
+from _worlds import cached_world
 from goodwill.evaluate.level import evaluate_levels
 from goodwill.signals.calibrate import month_ends
-from goodwill.simulate.config import make_config
-from goodwill.simulate.generate import simulate
-from goodwill.simulate.writer import write_world
 from goodwill.store import Store
-
-END = dt.date(2026, 10, 31)
-
-
-def world(out: Path, seed: int, preset: str) -> tuple[Path, Path]:
-    folder = out / f"s{seed}-{preset}"
-    if not (folder / "truth" / "accounts.csv").exists():
-        cfg = make_config(preset, accounts=2000, years=3.0, end=END, seed=seed)
-        write_world(simulate(cfg), folder)
-    db = folder.with_suffix(".duckdb")
-    if not db.exists():
-        with Store.open(db) as store:
-            store.import_dir(folder)
-    return folder, db
 
 
 def main() -> None:
@@ -50,7 +33,7 @@ def main() -> None:
     print("| ---: | --- | ---: | ---: | --- | ---: | ---: |")
     for seed in args.seeds:
         for preset in args.presets:
-            folder, db = world(out, seed, preset)
+            folder, db = cached_world(out, seed, preset)
             truth = pd.read_csv(folder / "truth" / "accounts.csv", dtype={"account_id": str})
             with Store.open(db) as store:
                 first, last = store.order_span()

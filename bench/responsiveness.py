@@ -19,7 +19,6 @@ the short-run response the estimator is built to find.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import shutil
 import time
 from pathlib import Path
@@ -27,13 +26,10 @@ from typing import Any
 
 import pandas as pd
 
+from _worlds import END, cached_world
 from goodwill.evaluate.responsiveness import ResponseEvaluation, evaluate_responsiveness
-from goodwill.simulate.config import make_config
-from goodwill.simulate.generate import simulate
-from goodwill.simulate.writer import write_world
 from goodwill.store import Store
 
-END = dt.date(2026, 10, 31)
 VARIANTS: dict[str, dict[str, Any]] = {
     "attention matters": {"response_effect_mean": 0.25, "order_coupling": 3.0},
 }
@@ -48,19 +44,6 @@ PLANT = """
           AND CAST(i.occurred_on AS DATE)
               BETWEEN CAST(o.ordered_on AS DATE) - 35 AND CAST(o.ordered_on AS DATE) - 1)
 """
-
-
-def world(out: Path, seed: int, preset: str, overrides: dict[str, Any]) -> tuple[Path, Path]:
-    name = f"{preset}-{seed}" + "".join(f"-{k}={v}" for k, v in sorted(overrides.items()))
-    folder, db = out / name, out / f"{name}.duckdb"
-    if not (folder / "truth" / "accounts.csv").exists():
-        cfg = make_config(preset, accounts=2000, years=3.0, end=END, seed=seed, **overrides)
-        write_world(simulate(cfg), folder)
-        db.unlink(missing_ok=True)
-    if not db.exists():
-        with Store.open(db) as store:
-            store.import_dir(folder)
-    return folder, db
 
 
 def planted(db: Path, truth: pd.DataFrame) -> Path:
@@ -90,7 +73,7 @@ def row(label: str, ev: ResponseEvaluation, seconds: float) -> str:
     labels = ev.labels
     return (
         f"| {label} | {ev.n} | {ev.auc:.3f} | {ev.share_labelled:.0%} | {ev.recall:.0%} "
-        f"| {ev.precision:.0%} | {labels.get('responds', 0)} / {labels.get('indifferent', 0)} "
+        f"| {'–' if ev.precision != ev.precision else f'{ev.precision:.0%}'} | {labels.get('responds', 0)} / {labels.get('indifferent', 0)} "
         f"| {ev.oracle_auc:.3f} | {seconds:.1f} |"
     )
 
@@ -113,7 +96,7 @@ def main() -> None:
             if args.variants:
                 worlds += [(f"seed {seed}, {preset}, {k}", v) for k, v in VARIANTS.items()]
             for label, overrides in worlds:
-                folder, db = world(out, seed, preset, overrides)
+                folder, db = cached_world(out, seed, preset, overrides)
                 ev, seconds = evaluate(folder, db)
                 print(row(label, ev, seconds), flush=True)
                 if args.variants and not overrides:

@@ -41,17 +41,6 @@ from goodwill.signals.reasons import Reason
 LEVELS = ("transactional", "fruitful", "growing_together")
 #: purposes the model reads (unknown ones count as ``other``): the schema's list
 PURPOSES: tuple[str, ...] = get_args(Purpose)
-PURPOSES = (
-    "sales",
-    "service",
-    "relationship",
-    "reference",
-    "event",
-    "product_preview",
-    "joint_project",
-    "complaint",
-    "other",
-)
 SELLING = ("sales", "service", "complaint")
 DEPTH = ("relationship", "reference", "event", "product_preview", "joint_project")
 #: evidence columns: name -> SQL condition on an interaction ``i``
