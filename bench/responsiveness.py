@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from _worlds import END, cached_world
@@ -71,9 +72,10 @@ def evaluate(folder: Path, db: Path) -> tuple[ResponseEvaluation, float]:
 
 def row(label: str, ev: ResponseEvaluation, seconds: float) -> str:
     labels = ev.labels
+    precision = "–" if np.isnan(ev.precision) else f"{ev.precision:.0%}"
     return (
         f"| {label} | {ev.n} | {ev.auc:.3f} | {ev.share_labelled:.0%} | {ev.recall:.0%} "
-        f"| {'–' if ev.precision != ev.precision else f'{ev.precision:.0%}'} | {labels.get('responds', 0)} / {labels.get('indifferent', 0)} "
+        f"| {precision} | {labels.get('responds', 0)} / {labels.get('indifferent', 0)} "
         f"| {ev.oracle_auc:.3f} | {seconds:.1f} |"
     )
 
