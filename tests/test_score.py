@@ -224,3 +224,18 @@ def test_backtest_health_and_fit_on_own_history(world: Path, tmp_path: Path) -> 
     with Store.open(db) as store:  # score picks up goodwill.toml beside the store
         snap = score(store, AS_OF, save=False)
     assert snap.settings.source.endswith("goodwill.toml")
+
+
+def test_score_reports_its_steps(world: Path, tmp_path: Path) -> None:
+    seen: list[tuple[str, float, float]] = []
+    with Store.open(tmp_path / "s.duckdb") as store:
+        store.import_dir(world)
+        score(store, AS_OF, settings=Settings.load(), progress=lambda *a: seen.append(a))
+    labels = [label for label, _, _ in seen]
+    assert labels[:3] == [
+        "value and health",
+        "relationship level and response to our attention",
+        "saving the snapshot",
+    ]
+    assert seen[-1][1] == seen[-1][2] == 3.0
+    assert [done for _, done, _ in seen] == sorted(done for _, done, _ in seen)

@@ -19,6 +19,7 @@ import pandas as pd
 from goodwill._gc import gc_paused
 from goodwill._typing import Lang
 from goodwill.errors import GoodwillError
+from goodwill.progress import ProgressCallback, noop
 from goodwill.settings import Settings
 from goodwill.signals.facts import account_facts
 from goodwill.signals.health import SIGNALS, health_signals, reasons_for
@@ -98,6 +99,7 @@ def score(
     settings: Settings | None = None,
     save: bool = True,
     profile: bool = True,
+    progress: ProgressCallback | None = None,
 ) -> Snapshot:
     """Score every customer account as of ``as_of`` (default: the last order date) and,
     with ``save``, store the snapshot (replacing one of the same date). With ``profile``
@@ -105,12 +107,18 @@ def score(
     attention (:mod:`goodwill.signals.profile`); health and value do not depend on them."""
     settings = settings or Settings.for_store(store.path)
     day = _as_date(as_of, store)
+    steps = 1.0 + profile + save
+    report = progress or noop
     with gc_paused():
+        report("value and health", 0.0, steps)
         snapshot = _score(store, day, settings)
         if profile:
+            report("relationship level and response to our attention", 1.0, steps)
             snapshot = _with_profile(snapshot, relationship_profile(store.con, day, settings))
         if save:
+            report("saving the snapshot", steps - 1.0, steps)
             save_snapshot(store, snapshot)
+        report("scored", steps, steps)
     return snapshot
 
 

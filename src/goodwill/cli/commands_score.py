@@ -95,8 +95,10 @@ def score_command(
     """Score every customer's value and health as of a date, and save the snapshot."""
     from goodwill.score import score
 
-    with Store.open(db, create=False) as store:
-        snapshot = score(store, as_of, settings=Settings.for_store(store.path, settings))
+    with Store.open(db, create=False) as store, progress_bar() as progress:
+        snapshot = score(
+            store, as_of, settings=Settings.for_store(store.path, settings), progress=progress
+        )
     if out is not None:
         frame = snapshot.export_frame(lang())
         suffix = out.suffix.lower()
