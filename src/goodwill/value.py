@@ -108,13 +108,21 @@ def account_value(
     models.spend = spend.to_dict()
     default_rate = float(settings["value"]["default_margin_rate"])
     margins = margin_rate.reindex(rfm.index).fillna(default_rate).clip(lower=0.0)
+    # returns and credit notes can leave an account's mean repeat spend at or below zero:
+    # its own evidence then says "about nothing", and the model shrinks that to the mean
+    monetary = rfm["monetary_value"].clip(lower=0.0)
+    negative = int((rfm["monetary_value"] < 0).sum())
+    if negative:
+        models.notes.append(
+            f"{negative} account(s) with net negative repeat spend (returns): counted as 0"
+        )
     out["clv_12m"] = clv(
         purchase,
         spend,
         f,
         r,
         t,
-        rfm["monetary_value"],
+        monetary,
         period_days=WEEK_DAYS,
         horizon_days=HORIZON_DAYS,
         discount_rate_per_year=float(settings["value"]["discount_rate_per_year"]),
