@@ -10,7 +10,10 @@ estimated as of the world's end and compared with ``truth/accounts.csv``: ROC AU
 share labelled, recall and precision of ``responds``, and the latent-health oracle.
 
 ``--variants`` adds worlds where attention matters more than in the simulator's defaults,
-and a *planted* copy of each world: a third of the order lines of the truly responsive
+a world whose managers vary their routine (*varied attention*: each routine contact is
+skipped with probability 0.3 and every week 4 % of the customers get an extra call or
+visit, drawn at random and independent of anything the account does), and a *planted*
+copy of each world: a third of the order lines of the truly responsive
 accounts that fall outside the 5 weeks after one of our visits, calls or events are
 deleted, so those accounts order about 1.5× as much after our attention as otherwise —
 the short-run response the estimator is built to find.
@@ -29,11 +32,31 @@ import pandas as pd
 
 from _worlds import END, cached_world
 from goodwill.evaluate.responsiveness import ResponseEvaluation, evaluate_responsiveness
+from goodwill.simulate.policy import habit_policy
+from goodwill.simulate.world import World
 from goodwill.store import Store
 
 VARIANTS: dict[str, dict[str, Any]] = {
     "attention matters": {"response_effect_mean": 0.25, "order_coupling": 3.0},
 }
+
+
+def varied(seed: int) -> Any:
+    """The habit with random variation: the exogenous variation a planner's hold-out or
+    a less rigid team gives."""
+    rng = np.random.default_rng([seed, 99])
+
+    def policy(world: World) -> dict[str, str]:
+        plan = {k: v for k, v in habit_policy(world).items() if rng.random() >= 0.3}
+        pop, st = world.population, world.state
+        eligible = np.flatnonzero(st.alive & st.is_customer)
+        for i in eligible[rng.random(eligible.size) < 0.04].tolist():
+            plan.setdefault(pop.account_id[i], "visit" if rng.random() < 0.4 else "call")
+        return plan
+
+    return policy
+
+
 PLANT = """
     DELETE FROM orders o
     WHERE o.account_id IN (SELECT account_id FROM planted)
@@ -102,6 +125,9 @@ def main() -> None:
                 ev, seconds = evaluate(folder, db)
                 print(row(label, ev, seconds), flush=True)
                 if args.variants and not overrides:
+                    folder_v, db_v = cached_world(out, seed, preset, None, ("varied", varied(seed)))
+                    ev, seconds = evaluate(folder_v, db_v)
+                    print(row(f"{label}, varied attention", ev, seconds), flush=True)
                     truth = pd.read_csv(
                         folder / "truth" / "accounts.csv", dtype={"account_id": str}
                     )

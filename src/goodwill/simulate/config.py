@@ -179,6 +179,18 @@ class SimConfig:
             "effect",
         ),
     ] = 0.06
+    response_order_lift: Annotated[
+        float,
+        P(
+            "Order-rate lift of one visit for a typical responsive account (x its "
+            "response_effect / response_effect_mean; calls 0.4x, e-mail 0.1x, events 0.8x), "
+            "from the week after, fading each week by response_lift_decay.",
+            "effect",
+        ),
+    ] = 0.5
+    response_lift_decay: Annotated[
+        float, P("Weekly factor by which the order-rate lift of our attention fades.")
+    ] = 0.6
     contact_leave_shock: Annotated[
         float, P("Health lost when a contact leaves (x1.5 for the last).", "effect")
     ] = 0.35
@@ -360,6 +372,14 @@ def validate(cfg: SimConfig) -> None:
         value = getattr(cfg, f.name)
         if f.name.endswith(("_share", "_prob")) and not 0.0 <= value <= 1.0:
             raise SimulationConfigError(f"{f.name} must be between 0 and 1, got {value!r}.")
+    if not 0.0 <= cfg.response_lift_decay < 1.0:
+        raise SimulationConfigError(
+            f"response_lift_decay must be at least 0 and below 1, got {cfg.response_lift_decay!r}."
+        )
+    if cfg.response_order_lift < 0:
+        raise SimulationConfigError(
+            f"response_order_lift must be zero or positive, got {cfg.response_order_lift!r}."
+        )
     if not 1 <= cfg.leaving_weeks_min <= cfg.leaving_weeks_max:
         raise SimulationConfigError(
             "leaving_weeks_min must be at least 1 and at most leaving_weeks_max, got "

@@ -40,6 +40,7 @@ class StepContext:
     stop_day: IntArr  # first day on which an account no longer acts (churn), else BIG_DAY
     delta: FloatArr  # health changes to apply at the end of the week
     quiet_mult: FloatArr  # how audible each account is (1 = normal, <1 = quiet)
+    order_lift: FloatArr  # order-rate lift our attention this week adds from next week
 
     def weekdays(self, n: int) -> IntArr:
         """``n`` business-weighted days within this week."""

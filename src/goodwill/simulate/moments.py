@@ -93,6 +93,9 @@ def apply_actions(ctx: StepContext, actions: IntArr) -> None:
     weight = np.where((code == 4) & ~attended, ACTION_WEIGHT[3], weight)
     gain = pop.response_effect[acc] * weight * reachable
     np.add.at(ctx.delta, acc, gain)
+    if ctx.cfg.response_effect_mean > 0:
+        scale = ctx.cfg.response_order_lift / ctx.cfg.response_effect_mean
+        np.add.at(ctx.order_lift, acc, gain * scale)
     talk = reachable & ((channel == VISIT) | (channel == CALL)) & (pop.kind[acc] != SUPPLIER)
     make_promises(ctx, acc[talk], day[talk])
 

@@ -68,6 +68,7 @@ class WorldState:
     health: FloatArr
     baseline: FloatArr
     share: FloatArr  # our share of the account's wallet (1 = all)
+    lift: FloatArr  # order-rate lift left from our recent attention (0 = none)
     orders_done: IntArr
     slots: IntArr  # [n, CONTACT_SLOTS] contact indices, -1 empty, filled slots first
     month_amount: FloatArr  # [n, 2] amounts to invoice, by month parity
@@ -117,6 +118,7 @@ def initial_state(cfg: SimConfig, pop: Population, rng: np.random.Generator) -> 
         health=pop.health0.copy(),
         baseline=pop.baseline0.copy(),
         share=np.ones(n, dtype=np.float64),
+        lift=np.zeros(n, dtype=np.float64),
         orders_done=np.zeros(n, dtype=np.int64),
         slots=slots,
         month_amount=np.zeros((n, 2), dtype=np.float64),

@@ -59,6 +59,7 @@ def advance(
         act=act,
         stop_day=np.full(n, BIG_DAY, dtype=np.int64),
         delta=np.zeros(n),
+        order_lift=np.zeros(n),
         quiet_mult=np.where(
             pop.quiet, np.exp(cfg.quiet_coupling * np.minimum(st.health - 0.5, 0.0)), 1.0
         ),
@@ -94,6 +95,8 @@ def advance(
     moments.meetings(ctx)
     moments.inbound(ctx)
     trade.customer_orders(ctx)
+    # our attention lifts a responsive account's ordering from next week, fading
+    st.lift = st.lift * cfg.response_lift_decay + ctx.order_lift
     buying.purchase_orders(ctx)
     buying.supplier_quotes(ctx)
     quotes.customer_quotes(ctx)

@@ -35,7 +35,7 @@ def customer_orders(ctx: StepContext) -> None:
     # fading accounts order less (thriving ones no more: see docs/simulator.md, limits)
     coupling = np.exp(pop.order_coupling * np.minimum(st.health - 0.5, 0.0))
     distress = np.where(st.distress_day >= 0, 0.85, 1.0)
-    rate = pop.order_rate * season * st.share * coupling * distress
+    rate = pop.order_rate * season * st.share * coupling * distress * (1.0 + st.lift)
     rate = np.where(ctx.act & st.is_customer, rate, 0.0)
     count = rng.poisson(rate)
     acc = np.repeat(np.arange(pop.n, dtype=np.int64), count)
