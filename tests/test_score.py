@@ -158,6 +158,12 @@ def test_snapshot_values(world: Path, tmp_path: Path) -> None:
     assert set(t["responsiveness"]) <= {"responds", "indifferent", "not_enough_evidence"}
     assert (out["level_reason"] != "").all() and (out["responsiveness_reason"] != "").all()
     assert out["level_reason"].tolist() != snap.export_frame("en")["level_reason"].tolist()
+    # so do payments, credit advice and trust
+    assert t["payment_score"].dropna().between(0, 100).all()
+    assert set(t["credit_advice"]) <= {"keep", "tighten", "prepayment"}
+    assert t["trust_index"].between(0, 100).all()
+    tight = out[out["credit_advice"] != "keep"]
+    assert (tight["credit_reason"] != "").all()
     health_only = score_only(world, tmp_path)
     pd.testing.assert_series_equal(health_only["health"], t["health"])
     assert "level" not in health_only
@@ -178,6 +184,11 @@ def test_saved_snapshot_holds_the_profile(world: Path, tmp_path: Path) -> None:
     profile = json.loads(saved["profile"].iloc[0])
     assert {"level", "breadth", "time_for_each_other", "response_effect"} <= set(profile)
     assert profile["level_reasons"] and profile["response_reasons"]
+    assert saved["payment_score"].dropna().between(0, 100).all()
+    assert (saved["credit_advice"] == snap.table["credit_advice"].reindex(saved.index)).all()
+    conduct = json.loads(saved["conduct"].iloc[0])
+    assert {"payment_score", "credit_advice", "trust_index", "days_beyond_terms_3m",
+            "payment_reasons", "credit_reasons", "trust_reasons"} <= set(conduct)  # fmt: skip
 
 
 def test_score_and_evaluate_commands(world: Path, tmp_path: Path) -> None:
@@ -195,7 +206,8 @@ def test_score_and_evaluate_commands(world: Path, tmp_path: Path) -> None:
     snap = pd.read_csv(tmp_path / "snap.csv")
     assert {"account_id", "health", "status", "p_alive", "revenue_12m", "clv_12m",
             "cost_to_serve_12m", "net_value", "top_reason", "level", "level_reason",
-            "responsiveness", "responsiveness_reason"} <= set(snap.columns)  # fmt: skip
+            "responsiveness", "responsiveness_reason", "payment_score", "credit_advice",
+            "credit_reason", "trust_index"} <= set(snap.columns)  # fmt: skip
     ev = subprocess.run(
         [sys.executable, "-m", "goodwill", "evaluate", "--world", str(world), "--no-calibrate"],
         capture_output=True, text=True, env=env, timeout=600,
@@ -203,6 +215,7 @@ def test_score_and_evaluate_commands(world: Path, tmp_path: Path) -> None:
     assert ev.returncode == 0, ev.stderr
     assert "ROC AUC" in ev.stdout and "oracle" in ev.stdout and "baseline" in ev.stdout
     assert "Relationship level as of" in ev.stdout and "Response to our attention" in ev.stdout
+    assert "Payment score over" in ev.stdout
 
 
 def test_backtest_health_and_fit_on_own_history(world: Path, tmp_path: Path) -> None:

@@ -21,8 +21,11 @@ from goodwill._typing import Lang
 from goodwill.errors import GoodwillError
 from goodwill.progress import ProgressCallback, noop
 from goodwill.settings import Settings
+from goodwill.signals.conduct import TABLE_COLUMNS as CONDUCT_COLUMNS
+from goodwill.signals.conduct import Conduct, account_conduct
 from goodwill.signals.facts import account_facts
 from goodwill.signals.health import SIGNALS, health_signals, reasons_for
+from goodwill.signals.payments import payment_behaviour
 from goodwill.signals.profile import TABLE_COLUMNS, Profile, relationship_profile
 from goodwill.signals.reasons import Reason
 from goodwill.signals.seasonal import month_index
@@ -30,12 +33,15 @@ from goodwill.store import Store
 from goodwill.store.migrations import SNAPSHOT_COLUMNS
 from goodwill.value import ValueModels, account_value
 
+#: the payment figures health's payment signal reads
+PAYMENT_FACTS = ("payment_trend_days", "days_beyond_terms_3m", "days_beyond_terms_before")
 #: the columns of a snapshot export, in order
 EXPORT_COLUMNS = (
     "account_id", "name", "owner", "segment", "health", "status", "trend", "p_alive",
     "revenue_12m", "margin_12m", "expected_purchases_12m", "clv_12m", "cost_to_serve_12m",
     "net_value", "top_reason", "level", "level_change", "level_reason", "responsiveness",
-    "response_effect", "responsiveness_reason",
+    "response_effect", "responsiveness_reason", "payment_score", "payment_reason",
+    "credit_advice", "credit_reason", "trust_index", "trust_reason",
 )  # fmt: skip
 
 
@@ -52,6 +58,8 @@ class Snapshot:
     settings: Settings = field(default_factory=Settings.load)
     #: level and responsiveness with their reasons (None when scored without them)
     profile: Profile | None = None
+    #: payment behaviour, credit advice and trust with their reasons
+    conduct: Conduct | None = None
 
     def export_frame(self, lang: Lang = "en") -> pd.DataFrame:
         """The snapshot as a flat table with the top reason in ``lang``."""
@@ -66,7 +74,14 @@ class Snapshot:
         frame["responsiveness_reason"] = [
             response[a][0].text(lang) if response.get(a) else "" for a in ids
         ]
-        for col in ("level", "level_change", "responsiveness", "response_effect"):
+        topics = self.conduct.reasons if self.conduct else {}
+        for column, topic in (("payment_reason", "payment_reasons"),
+                              ("credit_reason", "credit_reasons"),
+                              ("trust_reason", "trust_reasons")):  # fmt: skip
+            found = topics.get(topic, {})
+            frame[column] = [found[a][0].text(lang) if found.get(a) else "" for a in ids]
+        for col in ("level", "level_change", "responsiveness", "response_effect",
+                    "payment_score", "credit_advice", "trust_index"):  # fmt: skip
             if col not in frame:
                 frame[col] = None
         return frame[list(EXPORT_COLUMNS)]
@@ -124,7 +139,8 @@ def score(
 
 def _score(store: Store, day: dt.date, settings: Settings) -> Snapshot:
     gathered = account_facts(store.con, day, settings)
-    facts = gathered.accounts
+    paid = payment_behaviour(store.con, day, settings)
+    facts = gathered.accounts.join(paid[list(PAYMENT_FACTS)])
     season = month_index(gathered.monthly, day)
     value, models = account_value(gathered.purchases, facts["margin_rate"], settings)
     value = value.reindex(facts.index)
@@ -132,6 +148,9 @@ def _score(store: Store, day: dt.date, settings: Settings) -> Snapshot:
     # (the ids as a list: iterating an Arrow-backed index goes value by value)
     ids = facts.index.tolist()
     reasons = dict(zip(ids, reasons_for(signals, facts, settings), strict=True))
+    conduct = account_conduct(paid, facts, settings)
+    for account in conduct.table.index[conduct.table["credit_advice"] != "keep"].tolist():
+        reasons[account] = reasons[account] + conduct.alerts(account)
     table = pd.DataFrame(index=facts.index)
     for col in ("name", "owner", "segment", "parent_id"):
         table[col] = facts[col]
@@ -150,7 +169,9 @@ def _score(store: Store, day: dt.date, settings: Settings) -> Snapshot:
     for col in signals.columns:
         if col not in ("health", "status", "p_alive"):
             table[col] = signals[col]
-    return Snapshot(day, table, reasons, models, settings)
+    for col in CONDUCT_COLUMNS:
+        table[col] = conduct.table[col]
+    return Snapshot(day, table, reasons, models, settings, conduct=conduct)
 
 
 def _with_profile(snapshot: Snapshot, profile: Profile) -> Snapshot:
@@ -211,6 +232,8 @@ def _signal_columns(table: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 #: the profile's figures a snapshot row holds as columns
 _PROFILE_FIGURES = ("level", "level_change", "responsiveness", "response_effect")
+#: the conduct's figures a snapshot row holds as columns
+_CONDUCT_FIGURES = ("payment_score", "credit_advice", "trust_index")
 #: the figures a snapshot row holds as columns
 _FIGURES = (
     "health", "status", "trend", "p_alive", "revenue_12m", "margin_12m",
@@ -241,6 +264,7 @@ def save_snapshot(store: Store, snapshot: Snapshot) -> None:
                     json.dumps([r.to_dict() for r in snapshot.reasons.get(a, [])]) for a in ids
                 ],
                 **{c: column(c) for c in _PROFILE_FIGURES},
+                **{c: column(c) for c in _CONDUCT_FIGURES},
             }
         ),
         signals.reset_index(drop=True),
@@ -249,11 +273,13 @@ def save_snapshot(store: Store, snapshot: Snapshot) -> None:
     if snapshot.profile is not None:
         profile, profile_sql = snapshot.profile.columns(ids)
         parts.append(profile.reset_index(drop=True))
+    conduct_sql = "NULL"
+    if snapshot.conduct is not None:
+        conduct, conduct_sql = snapshot.conduct.columns(ids)
+        parts.append(conduct.reset_index(drop=True))
     rows = pd.concat(parts, axis=1)
-    select = ", ".join(
-        signals_sql if name == "signals" else profile_sql if name == "profile" else f'"{name}"'
-        for name, _ in SNAPSHOT_COLUMNS
-    )
+    packed = {"signals": signals_sql, "profile": profile_sql, "conduct": conduct_sql}
+    select = ", ".join(packed.get(name, f'"{name}"') for name, _ in SNAPSHOT_COLUMNS)
     imports = store.con.execute(
         "SELECT import_id FROM goodwill_imports WHERE status = 'done' ORDER BY 1"
     ).fetchall()

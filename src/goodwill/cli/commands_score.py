@@ -235,6 +235,21 @@ def evaluate_command(
                 recall=f"{100 * rs.recall:.0f}%" if rs.recall == rs.recall else "-",
             )
         )
+    if result.payments is not None:
+        pe = result.payments
+        console.print(
+            _(
+                "Payment score over {dates} month ends: ROC AUC {auc} for the {troubled} "
+                "account-months in financial trouble for 30 days or more, of {n}; credit "
+                "advice tightens for {hit} of those and for {other} of the rest.",
+                dates=len(pe.as_of),
+                auc=f"{pe.auc:.3f}",
+                troubled=format_number(pe.troubled, lang()),
+                n=format_number(pe.n, lang()),
+                hit=f"{100 * pe.troubled_flagged:.0f}%",
+                other=f"{100 * pe.others_flagged:.0f}%",
+            )
+        )
     for note in result.notes:
         console.print(note)
 

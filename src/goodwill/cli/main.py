@@ -14,6 +14,7 @@ import typer
 
 from goodwill.cli import (
     commands_backtest,
+    commands_credit,
     commands_data,
     commands_demo,
     commands_score,
@@ -37,6 +38,7 @@ REGISTRARS: list[Callable[[typer.Typer], None]] = [
     commands_demo.register,
     commands_score.register,
     commands_backtest.register,
+    commands_credit.register,
 ]
 for _register in REGISTRARS:
     _register(app)

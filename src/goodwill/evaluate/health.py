@@ -23,6 +23,7 @@ import pandas as pd
 from goodwill.errors import GoodwillError
 from goodwill.evaluate.level import LevelEvaluation, evaluate_levels
 from goodwill.evaluate.metrics import precision_at, roc_auc
+from goodwill.evaluate.payments import PaymentEvaluation, evaluate_payments
 from goodwill.evaluate.responsiveness import (
     ResponseEvaluation,
     evaluate_responsiveness,
@@ -67,6 +68,9 @@ class Evaluation:
     #: the world's last month end (None when the truth has no such columns)
     level: LevelEvaluation | None = None
     responsiveness: ResponseEvaluation | None = None
+    #: the payment score against the truth's financial trouble, over the month ends
+    #: (None when the truth has no distress_on)
+    payments: PaymentEvaluation | None = None
 
     def best_baseline(self) -> tuple[str, float]:
         base = {k: v for k, v in self.auc.items() if k.startswith("baseline")}
@@ -98,6 +102,7 @@ def evaluate_world(
     churn_on = truth.set_index("account_id")["churn_on"]
     level: LevelEvaluation | None = None
     response: ResponseEvaluation | None = None
+    payments: PaymentEvaluation | None = None
     settings = settings or Settings.load()
     notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="goodwill-evaluate-") as tmp:
@@ -144,6 +149,8 @@ def evaluate_world(
                 response = evaluate_responsiveness(
                     store, truth, profile_day, settings=defaults, latent=latent
                 )
+            if "distress_on" in truth:
+                payments = evaluate_payments(store, truth, dates, settings=defaults)
     data = pd.concat(frames)
     data["churn_on"] = churn_on.reindex(data.index).to_numpy()
     alive = data["churn_on"].isna() | (data["churn_on"] > data["as_of"])
@@ -208,4 +215,5 @@ def evaluate_world(
         notes=notes,
         level=level,
         responsiveness=response,
+        payments=payments,
     )

@@ -20,6 +20,8 @@ Every figure here has one definition, reused by every score that needs it:
   one still unanswered at the as-of date counts with the hours it has waited so far;
 - *our outreach* is the visits, calls, e-mails and other interactions we started
   (outbound, not meetings or events, which both sides attend);
+- *contact time* is, over interactions, the minutes recorded (or the channel's default);
+  *transactional* contact time is that of the purposes in ``trust.transactional_purposes``;
 - *cost to serve* is, over interactions, minutes (or the channel's default) / 60 × the
   channel's hourly rate, plus the recorded cost;
 - a *contact is active* when started (or no start known) and not yet left.
@@ -105,6 +107,9 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
     departures = int(health["departure_window_days"])
     minutes = _rates_sql(value["default_minutes"], "i.channel", 0.0)
     rate = _rates_sql(value["hourly_rate"], "i.channel", 0.0)
+    transactional = ", ".join(
+        "'" + str(p).replace("'", "''") + "'" for p in settings["trust"]["transactional_purposes"]
+    )
     # the customer accounts, each with a dense integer key: every grouping and join below
     # is on that key, cheaper than on the account_id text
     # (ordered by account_id, so the key orders the accounts as their ids do)
@@ -243,6 +248,9 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
                sum(CAST(coalesce(i.minutes, {minutes}) / 60.0 * {rate} + coalesce(i.cost, 0)
                    AS DECIMAL(18, 2))) AS cost_to_serve_12m,
                count(*) AS interactions_12m,
+               sum(coalesce(i.minutes, {minutes})) AS contact_minutes_12m,
+               sum(coalesce(i.minutes, {minutes})) FILTER (WHERE i.purpose IN ({transactional}))
+                   AS transactional_minutes_12m,
                count(*) FILTER (WHERE i.direction = 'outbound'
                    AND i.channel NOT IN ('meeting', 'event')) AS ours_12m
         FROM interactions i JOIN cust c ON i.account_id = c.account_id
@@ -280,6 +288,8 @@ def account_facts(con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Sett
            coalesce(q.quotes_decided, 0) AS quotes_decided,
            coalesce(q.quotes_lost, 0) AS quotes_lost, lt.lost_to,
            CAST(coalesce(cs.cost_to_serve_12m, 0) AS DOUBLE) AS cost_to_serve_12m,
+           CAST(coalesce(cs.contact_minutes_12m, 0) AS DOUBLE) AS contact_minutes_12m,
+           CAST(coalesce(cs.transactional_minutes_12m, 0) AS DOUBLE) AS transactional_minutes_12m,
            coalesce(cs.interactions_12m, 0) AS interactions_12m,
            coalesce(cs.ours_12m, 0) AS ours_12m
     FROM {ACCOUNTS} a

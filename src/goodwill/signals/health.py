@@ -43,6 +43,7 @@ SIGNALS = (
     "promises",
     "complaint_response",
     "quotes_lost",
+    "payment_trend",
 )
 #: pseudo-days of exposure behind the portfolio rate in each account's own rate
 PRIOR_DAYS = 60.0
@@ -62,6 +63,7 @@ BASELINE = {
     "promises": 0.9,
     "complaint_response": 0.8,
     "quotes_lost": 0.6,
+    "payment_trend": 1.0,
 }
 #: a signal this many points below its baseline is worth a reason
 MIN_SHORTFALL = 0.5
@@ -266,7 +268,22 @@ def health_signals(
     if not decided.sum():  # no decided quotes recorded at all: no signal
         quote_frac = np.full(len(out), BASELINE["quotes_lost"])
 
+    # payment delays growing: the last 3 months' days beyond terms against the 9 months
+    # before (goodwill.signals.payments, one definition); no invoices: no signal
+    if "payment_trend_days" in facts:
+        growth = np.clip(np.nan_to_num(_num(facts, "payment_trend_days")), 0.0, None)
+        scale = float(settings["payments"]["trend_days_scale"])
+        payment_frac = np.exp(-growth / scale)
+        out["payment_trend_days"] = np.nan_to_num(_num(facts, "payment_trend_days"))
+        out["days_beyond_terms_3m"] = _num(facts, "days_beyond_terms_3m")
+        out["days_beyond_terms_before"] = _num(facts, "days_beyond_terms_before")
+    else:
+        payment_frac = np.full(len(out), BASELINE["payment_trend"])
+        for col in ("payment_trend_days", "days_beyond_terms_3m", "days_beyond_terms_before"):
+            out[col] = np.nan
+
     fractions = {
+        "payment_trend": payment_frac,
         "order_silence": order_frac,
         "heard_silence": heard_frac,
         "contact_rhythm": contact_rhythm_frac,
@@ -401,6 +418,10 @@ def reasons_for(
     bulk("quotes_lost", "quotes_lost_to", (decided > 0) & named,
          to=lost_to.astype(str).tolist(), **counts)  # fmt: skip
     bulk("quotes_lost", "quotes_lost", (decided > 0) & ~named, **counts)
+    growing = col["payment_trend_days"].astype(float)
+    bulk("payment_trend", "payment_growing", np.isfinite(growing) & (growing > 0),
+         days=rounded(col["days_beyond_terms_3m"]),
+         before=rounded(col["days_beyond_terms_before"]))  # fmt: skip
     if not made:
         return [[] for _ in range(n)]
     # per account (in order): largest shortfall first, ties by signal name

@@ -50,6 +50,41 @@ TEMPLATES: dict[str, str] = {
     "complaint_unanswered": N_("{n} complaint(s) still without a response"),
     "quotes_lost": N_("lost {lost} of {decided} quotes in the last 12 months"),
     "quotes_lost_to": N_("lost {lost} of {decided} quotes in the last 12 months, mostly to {to}"),
+    "payment_growing": N_(
+        "paid {days} days beyond terms on average in the last 3 months, against {before} in "
+        "the 9 months before"
+    ),
+    "payment_recent_delay": N_(
+        "paid {days} days beyond its {terms}-day terms on average in the last 3 months"
+    ),
+    "payment_growing_delay": N_(
+        "payment delays are growing: {days} days beyond terms in the last 3 months, against "
+        "{before} in the 9 months before"
+    ),
+    "payment_overdue": N_("€{amount} is overdue"),
+    "payment_oldest_item": N_("the oldest open invoice (due {due}) is {days} days overdue"),
+    "payment_share_late": N_("{late} of {n} invoices of the last 12 months were paid late"),
+    "payment_over_limit": N_("€{amount} is open against a credit limit of €{limit}"),
+    "credit_score_poor": N_("payment score {score}: deliver only against prepayment"),
+    "credit_item_old": N_("an invoice is {days} days overdue: deliver only against prepayment"),
+    "credit_uninsured_risk": N_(
+        "no insurance cover and a payment score of {score}: deliver only against prepayment"
+    ),
+    "credit_score_weak": N_("payment score {score}: tighten the terms"),
+    "credit_paying_late": N_("pays {days} days beyond terms on average in the last 3 months"),
+    "credit_over_limit": N_("€{amount} open exceeds the credit limit of €{limit}"),
+    "credit_over_cover": N_("€{amount} open exceeds the €{limit} we carry without insurance cover"),
+    "credit_suggest": N_("suggested: {terms}-day terms and a limit of €{limit}"),
+    "credit_cover_withdrawn": N_(
+        "the credit insurer has withdrawn cover: we carry at most €{allowance} ourselves"
+    ),
+    "trust_promises": N_("{broken} of {due} promises to this account were not kept on time"),
+    "trust_complaints": N_(
+        "complaints wait {hours} hours for a first response (usual: {norm}); {open} still open"
+    ),
+    "trust_transactional": N_(
+        "{pct}% of the contact time goes to transactional matters (usual: {norm}%)"
+    ),
     "level_growing_together": N_(
         "growing together: {joint} joint project(s) and {meetings} meeting(s) without agenda "
         "in the last 12 months"
@@ -103,6 +138,13 @@ LABELS: dict[str, str] = {
     "promises": N_("promises kept"),
     "complaint_response": N_("complaint response"),
     "quotes_lost": N_("quotes lost"),
+    "payment_trend": N_("payment delays growing"),
+    "payments": N_("payment behaviour"),
+    "credit": N_("credit advice"),
+    "trust": N_("trust"),
+    "keep": N_("keep delivering on current terms"),
+    "tighten": N_("tighten the terms"),
+    "prepayment": N_("deliver only against prepayment"),
     "level": N_("relationship level"),
     "transactional": N_("transactional"),
     "fruitful": N_("fruitful relationship"),

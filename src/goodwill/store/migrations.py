@@ -9,6 +9,8 @@ runs the missing steps in one transaction; a store of a newer version is refused
 - 2: health snapshots (one row per account and as-of date) and the runs that made them.
 - 3: the snapshots also hold the relationship level, its change, the response to our
   attention and a JSON profile (their evidence and reasons).
+- 4: the snapshots also hold the payment score, the credit advice, the trust index and
+  a JSON conduct (payment figures, credit suggestions, trust parts and their reasons).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Callable
 import duckdb
 
 #: The version new stores end up at.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
@@ -47,8 +49,15 @@ _SNAPSHOT_V3 = (
     ("response_effect", "DOUBLE"),
     ("profile", "VARCHAR"),  # JSON: level and response evidence, success factors, reasons
 )
+#: added in version 4
+_SNAPSHOT_V4 = (
+    ("payment_score", "DOUBLE"),
+    ("credit_advice", "VARCHAR"),
+    ("trust_index", "DOUBLE"),
+    ("conduct", "VARCHAR"),  # JSON: payment figures, credit suggestions, trust, reasons
+)
 #: the columns of ``health_snapshots`` in a current store, in order
-SNAPSHOT_COLUMNS = _SNAPSHOT_V2 + _SNAPSHOT_V3
+SNAPSHOT_COLUMNS = _SNAPSHOT_V2 + _SNAPSHOT_V3 + _SNAPSHOT_V4
 
 
 def _v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
@@ -65,8 +74,13 @@ def _v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ALTER TABLE health_snapshots ADD COLUMN {name} {kind}")
 
 
+def _v3_to_v4(con: duckdb.DuckDBPyConnection) -> None:
+    for name, kind in _SNAPSHOT_V4:
+        con.execute(f"ALTER TABLE health_snapshots ADD COLUMN {name} {kind}")
+
+
 #: version n -> the step that upgrades a store of version n to n + 1
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def pending(version: int) -> list[tuple[int, Migration]]:
