@@ -17,6 +17,7 @@ from goodwill.cli import (
     commands_data,
     commands_demo,
     commands_score,
+    commands_service,
     commands_simulate,
 )
 from goodwill.cli.context import set_lang
@@ -37,6 +38,7 @@ REGISTRARS: list[Callable[[typer.Typer], None]] = [
     commands_demo.register,
     commands_score.register,
     commands_backtest.register,
+    commands_service.register,
 ]
 for _register in REGISTRARS:
     _register(app)
