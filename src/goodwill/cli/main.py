@@ -18,6 +18,7 @@ from goodwill.cli import (
     commands_data,
     commands_demo,
     commands_score,
+    commands_service,
     commands_simulate,
 )
 from goodwill.cli.context import set_lang
@@ -39,6 +40,7 @@ REGISTRARS: list[Callable[[typer.Typer], None]] = [
     commands_score.register,
     commands_backtest.register,
     commands_credit.register,
+    commands_service.register,
 ]
 for _register in REGISTRARS:
     _register(app)

@@ -120,6 +120,34 @@ TEMPLATES: dict[str, str] = {
         "not enough evidence yet whether our contacts change its orders "
         "({contacts} contacts, {weeks} weeks after them)"
     ),
+    "first_order_neglected": N_(
+        "new account whose first {orders} order(s) were served worse than our established "
+        "accounts: {n} of {total} aspects of service beyond the norm"
+    ),
+    "service_confirmation": N_(
+        "orders confirmed after a median {hours} hours, {ratio}× the usual for their order "
+        "channel, where established accounts stay below {norm}×"
+    ),
+    "service_otif": N_(
+        "{pct}% of its first orders delivered on time in full, where established accounts "
+        "get at least {norm}%"
+    ),
+    "service_late": N_(
+        "first orders delivered {days} days late on average, where established accounts "
+        "wait at most {norm}"
+    ),
+    "service_chasing": N_(
+        "chased us {n} times while its first orders were open, where established accounts "
+        "do so at most {norm} times"
+    ),
+    "service_first_contact": N_(
+        "{days} days from its first order to our first contact, where established accounts "
+        "wait at most {norm}"
+    ),
+    "service_complaints": N_(
+        "complaints waited a median {hours} hours for a first response, where established "
+        "accounts wait at most {norm}"
+    ),
 }
 
 #: signal code -> short label (tables, charts)
@@ -150,6 +178,7 @@ LABELS: dict[str, str] = {
     "fruitful": N_("fruitful relationship"),
     "growing_together": N_("growing together"),
     "responsiveness": N_("response to our attention"),
+    "service": N_("service to new accounts"),
 }
 
 
