@@ -29,6 +29,7 @@ from goodwill.signals.payments import payment_behaviour
 from goodwill.signals.profile import TABLE_COLUMNS, Profile, relationship_profile
 from goodwill.signals.reasons import Reason
 from goodwill.signals.seasonal import month_index
+from goodwill.signals.service import service_facts
 from goodwill.store import Store
 from goodwill.store.migrations import SNAPSHOT_COLUMNS
 from goodwill.value import ValueModels, account_value
@@ -41,7 +42,8 @@ EXPORT_COLUMNS = (
     "revenue_12m", "margin_12m", "expected_purchases_12m", "clv_12m", "cost_to_serve_12m",
     "net_value", "top_reason", "level", "level_change", "level_reason", "responsiveness",
     "response_effect", "responsiveness_reason", "payment_score", "payment_reason",
-    "credit_advice", "credit_reason", "trust_index", "trust_reason",
+    "credit_advice", "credit_reason", "trust_index", "trust_reason", "service_neglected",
+    "service_reason",
 )  # fmt: skip
 
 
@@ -77,11 +79,13 @@ class Snapshot:
         topics = self.conduct.reasons if self.conduct else {}
         for column, topic in (("payment_reason", "payment_reasons"),
                               ("credit_reason", "credit_reasons"),
-                              ("trust_reason", "trust_reasons")):  # fmt: skip
+                              ("trust_reason", "trust_reasons"),
+                              ("service_reason", "service_reasons")):  # fmt: skip
             found = topics.get(topic, {})
             frame[column] = [found[a][0].text(lang) if found.get(a) else "" for a in ids]
         for col in ("level", "level_change", "responsiveness", "response_effect",
-                    "payment_score", "credit_advice", "trust_index"):  # fmt: skip
+                    "payment_score", "credit_advice", "trust_index",
+                    "service_neglected"):  # fmt: skip
             if col not in frame:
                 frame[col] = None
         return frame[list(EXPORT_COLUMNS)]
@@ -148,9 +152,8 @@ def _score(store: Store, day: dt.date, settings: Settings) -> Snapshot:
     # (the ids as a list: iterating an Arrow-backed index goes value by value)
     ids = facts.index.tolist()
     reasons = dict(zip(ids, reasons_for(signals, facts, settings), strict=True))
-    conduct = account_conduct(paid, facts, settings)
-    for account in conduct.table.index[conduct.table["credit_advice"] != "keep"].tolist():
-        reasons[account] = reasons[account] + conduct.alerts(account)
+    conduct = account_conduct(paid, service_facts(store.con, day, settings), facts, settings)
+    reasons = conduct.rank_with(reasons)
     table = pd.DataFrame(index=facts.index)
     for col in ("name", "owner", "segment", "parent_id"):
         table[col] = facts[col]

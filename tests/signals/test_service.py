@@ -222,3 +222,16 @@ def test_cli_errors_are_one_clear_line(tmp_path: Path, store_path: Path,
     assert "is not a date" in capsys.readouterr().err
     assert main(["service", "--db", str(store_path), "--out", "x.xlsx"]) == 2
     assert "--out must end in .csv" in capsys.readouterr().err
+
+
+def test_the_alert_leads_the_neglected_accounts_reasons_in_the_snapshot(store_path: Path) -> None:
+    from goodwill.score import score
+
+    with Store.open(store_path) as store:
+        snap = score(store, AS_OF, settings=Settings.load(), save=False, profile=False)
+    t = snap.table
+    assert bool(t.loc["N1", "service_neglected"]) and not bool(t.loc["N2", "service_neglected"])
+    assert snap.reasons["N1"][0].code == "first_order_neglected"
+    assert all(r.code != "first_order_neglected" for r in snap.reasons.get("N2", []))
+    out = snap.export_frame("en").set_index("account_id")
+    assert out.loc["N1", "top_reason"] == out.loc["N1", "service_reason"] != ""

@@ -250,6 +250,20 @@ def evaluate_command(
                 other=f"{100 * pe.others_flagged:.0f}%",
             )
         )
+    if result.service is not None:
+        sv = result.service
+        console.print(
+            _(
+                "Neglected new accounts as of {date} and a year before: the list finds "
+                "{recall} of the {neglected} truly neglected, and {precision} of the {flagged} "
+                "on it are.",
+                date=sv.as_of.isoformat(),
+                recall=f"{100 * sv.recall:.0f}%" if sv.recall == sv.recall else "-",
+                neglected=sv.neglected,
+                precision=f"{100 * sv.precision:.0f}%" if sv.precision == sv.precision else "-",
+                flagged=sv.flagged,
+            )
+        )
     for note in result.notes:
         console.print(note)
 

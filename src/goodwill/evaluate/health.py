@@ -29,6 +29,7 @@ from goodwill.evaluate.responsiveness import (
     evaluate_responsiveness,
     last_month_end,
 )
+from goodwill.evaluate.service import ServiceEvaluation, evaluate_service, pooled
 from goodwill.evaluate.truth import read_truth
 from goodwill.progress import ProgressCallback
 from goodwill.score import score
@@ -71,6 +72,9 @@ class Evaluation:
     #: the payment score against the truth's financial trouble, over the month ends
     #: (None when the truth has no distress_on)
     payments: PaymentEvaluation | None = None
+    #: the neglect list against the truth's neglected new accounts, at the last month
+    #: end and a year before it, pooled (None when the truth has no neglected)
+    service: ServiceEvaluation | None = None
 
     def best_baseline(self) -> tuple[str, float]:
         base = {k: v for k, v in self.auc.items() if k.startswith("baseline")}
@@ -103,6 +107,7 @@ def evaluate_world(
     level: LevelEvaluation | None = None
     response: ResponseEvaluation | None = None
     payments: PaymentEvaluation | None = None
+    service: ServiceEvaluation | None = None
     settings = settings or Settings.load()
     notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="goodwill-evaluate-") as tmp:
@@ -151,6 +156,12 @@ def evaluate_world(
                 )
             if "distress_on" in truth:
                 payments = evaluate_payments(store, truth, dates, settings=defaults)
+            if "neglected" in truth:
+                year_before = last_month_end(profile_day - dt.timedelta(days=365))
+                service = pooled(
+                    [evaluate_service(store, truth, day, settings=defaults)
+                     for day in (year_before, profile_day) if day >= first]
+                )  # fmt: skip
     data = pd.concat(frames)
     data["churn_on"] = churn_on.reindex(data.index).to_numpy()
     alive = data["churn_on"].isna() | (data["churn_on"] > data["as_of"])
@@ -216,4 +227,5 @@ def evaluate_world(
         level=level,
         responsiveness=response,
         payments=payments,
+        service=service,
     )

@@ -65,3 +65,15 @@ def evaluate_service(
         flagged=len(flagged),
         true_positives=int((label.reindex(flagged) == 1).sum()),
     )
+
+
+def pooled(evaluations: list[ServiceEvaluation]) -> ServiceEvaluation:
+    """Several dates' neglect lists as one (counts added; ``as_of`` the last date): a
+    neglected account is new for a year only, so one date sees few of them."""
+    return ServiceEvaluation(
+        as_of=max(e.as_of for e in evaluations),
+        new_accounts=sum(e.new_accounts for e in evaluations),
+        neglected=sum(e.neglected for e in evaluations),
+        flagged=sum(e.flagged for e in evaluations),
+        true_positives=sum(e.true_positives for e in evaluations),
+    )

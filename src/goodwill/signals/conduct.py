@@ -1,10 +1,12 @@
 """How the relationship is conducted, beside health: payment behaviour and credit advice
-(can we keep delivering on credit?) and trust (promises kept, complaints handled fast,
-little time lost on transactional friction), with their reasons.
+(can we keep delivering on credit?), trust (promises kept, complaints handled fast,
+little time lost on transactional friction) and the service a new account's first orders
+got, with their reasons.
 
 Like the profile these describe the account rather than score a shortfall, so their
-reasons are kept per topic; the alerts among them (credit advice other than *keep*)
-also join the account's ranked reasons.
+reasons are kept per topic; the alerts among them also join the account's ranked
+reasons: a neglected new account's first orders first of all, credit advice other than
+*keep* after health's reasons.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from goodwill.settings import Settings
-from goodwill.signals import credit, payments, trust
+from goodwill.signals import credit, payments, service, trust
 from goodwill.signals.packing import pack_columns
 from goodwill.signals.reasons import Reason
 
@@ -23,16 +25,16 @@ TABLE_COLUMNS = (
     "payment_score", "days_beyond_terms_3m", "days_beyond_terms_12m", "payment_trend_days",
     "share_paid_late_12m", "open_amount", "overdue_amount", "oldest_overdue_days",
     "credit_advice", "suggested_terms_days", "suggested_limit", "cover_withdrawn",
-    "trust_index",
+    "trust_index", "size_class", "is_new", "service_neglected",
 )  # fmt: skip
 #: the topics of reasons, in the order they are shown
-TOPICS = ("payment_reasons", "credit_reasons", "trust_reasons")
+TOPICS = ("payment_reasons", "credit_reasons", "trust_reasons", "service_reasons")
 
 
 @dataclass(frozen=True)
 class Conduct:
-    """Per account (index ``account_id``): payment, credit and trust columns, and their
-    reasons per topic (:data:`TOPICS`)."""
+    """Per account (index ``account_id``): payment, credit, trust and service columns,
+    and their reasons per topic (:data:`TOPICS`)."""
 
     table: pd.DataFrame
     reasons: dict[str, dict[str, list[Reason]]]
@@ -42,27 +44,40 @@ class Conduct:
         them into one JSON object per row."""
         return pack_columns(self.table, self.reasons, ids, "c__")
 
-    def alerts(self, account: str) -> list[Reason]:
-        """The reasons that join the account's ranked reasons: why credit should be
-        tightened or stopped."""
-        if self.table.at[account, "credit_advice"] == "keep":
-            return []
-        return [r for r in self.reasons["credit_reasons"].get(account, [])
-                if r.code != "credit_cover_withdrawn"][:1]  # fmt: skip
+    def rank_with(self, health: dict[str, list[Reason]]) -> dict[str, list[Reason]]:
+        """Health's ranked reasons with the alerts joined: a neglected first order before
+        them, why credit should be tightened or stopped after them."""
+        out = dict(health)
+        table = self.table
+        for account in table.index[table["credit_advice"] != "keep"].tolist():
+            why = [r for r in self.reasons["credit_reasons"].get(account, [])
+                   if r.code != "credit_cover_withdrawn"][:1]  # fmt: skip
+            out[account] = out.get(account, []) + why
+        for account, why in self.reasons["service_reasons"].items():
+            if account in out:
+                out[account] = why[:1] + out[account]
+        return out
 
 
-def account_conduct(paid: pd.DataFrame, facts: pd.DataFrame, settings: Settings) -> Conduct:
+def account_conduct(
+    paid: pd.DataFrame, served: pd.DataFrame, facts: pd.DataFrame, settings: Settings
+) -> Conduct:
     """Conduct of every account of ``facts`` from its payment behaviour ``paid``
-    (:func:`goodwill.signals.payments.payment_behaviour`) and its facts."""
+    (:func:`goodwill.signals.payments.payment_behaviour`), the service it got ``served``
+    (:func:`goodwill.signals.service.service_facts`) and its facts."""
     paid = paid.reindex(facts.index)
     advice, credit_reasons = credit.credit_advice(paid, settings)
     trusted, trust_reasons = trust.trust_index(facts, settings)
+    neglect = service.service_reasons(served, settings)
+    kind = served[["size_class", "is_new"]].reindex(facts.index)
+    kind["service_neglected"] = facts.index.isin(list(neglect))
     table = pd.concat(
-        [paid[payments.COLUMNS], advice[credit.COLUMNS], trusted[trust.COLUMNS]], axis=1
+        [paid[payments.COLUMNS], advice[credit.COLUMNS], trusted[trust.COLUMNS], kind], axis=1
     )
     reasons = {
         "payment_reasons": payments.payment_reasons(paid, settings),
         "credit_reasons": credit_reasons,
         "trust_reasons": trust_reasons,
+        "service_reasons": neglect,
     }
     return Conduct(table, reasons)

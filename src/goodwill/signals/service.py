@@ -245,7 +245,8 @@ def _quantile(values: pd.Series, q: float) -> float:
 
 
 def _size_classes(frame: pd.DataFrame, as_of: dt.date, cfg: dict[str, Any]) -> pd.Series:
-    emp = pd.to_numeric(frame["employees"], errors="coerce")
+    # (as float: a column of missing employees reads as a nullable integer)
+    emp = pd.to_numeric(frame["employees"], errors="coerce").astype(float)
     small, large = float(cfg["small_below"]), float(cfg["large_from"])
     size = pd.Series(
         np.where(emp < small, "small", np.where(emp >= large, "large", "medium")),
