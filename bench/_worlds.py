@@ -15,6 +15,8 @@ from goodwill.simulate.writer import write_world
 from goodwill.store import Store
 
 END = dt.date(2026, 10, 31)
+#: where the accuracy benchmarks keep their worlds (shared: the same seed is one world)
+WORLDS = Path("bench/out/worlds")
 
 
 def simulator_version() -> str:

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 from typing import Any
 
-from _worlds import cached_world
+from _worlds import WORLDS, cached_world
 from goodwill.evaluate import Evaluation, evaluate_world
 
 #: worlds where the hidden state shows through one channel much more than by default
@@ -44,7 +43,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11, 19, 23])
     parser.add_argument("--variants", action="store_true", help="also the variant worlds")
     args = parser.parse_args()
-    out = Path("bench/out/health")
+    out = WORLDS
     out.mkdir(parents=True, exist_ok=True)
     runs: list[tuple[str, int, str, dict[str, Any]]] = [
         (f"seed {s} {p}", s, p, {}) for s in args.seeds for p in ("default", "hard")

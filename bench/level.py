@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import pandas as pd
 
-from _worlds import cached_world
+from _worlds import WORLDS, cached_world
 from goodwill.evaluate.level import evaluate_levels
 from goodwill.signals.calibrate import month_ends
 from goodwill.store import Store
@@ -27,7 +26,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11, 19, 23])
     parser.add_argument("--presets", nargs="+", default=["default", "hard"])
     args = parser.parse_args()
-    out = Path("bench/out/level")
+    out = WORLDS
     out.mkdir(parents=True, exist_ok=True)
     print("| seed | preset | n | balanced accuracy | recall t / f / g | all customers | s |")
     print("| ---: | --- | ---: | ---: | --- | ---: | ---: |")

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from _worlds import END, cached_world
+from _worlds import END, WORLDS, cached_world
 from goodwill.evaluate.responsiveness import ResponseEvaluation, evaluate_responsiveness
 from goodwill.simulate.policy import habit_policy
 from goodwill.simulate.world import World
@@ -108,7 +108,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11, 19, 23])
     parser.add_argument("--variants", action="store_true", help="also variant and planted worlds")
     args = parser.parse_args()
-    out = Path("bench/out/resp")
+    out = WORLDS
     out.mkdir(parents=True, exist_ok=True)
     print(
         "| world | accounts (1 y) | AUC | labelled | recall | precision "

@@ -14,11 +14,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import time
-from pathlib import Path
 
 import pandas as pd
 
-from _worlds import cached_world
+from _worlds import WORLDS, cached_world
 from goodwill.evaluate.responsiveness import last_month_end
 from goodwill.evaluate.service import ServiceEvaluation, evaluate_service
 from goodwill.store import Store
@@ -33,7 +32,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11, 19, 23])
     parser.add_argument("--presets", nargs="+", default=["default", "hard"])
     args = parser.parse_args()
-    out = Path("bench/out/service")
+    out = WORLDS
     out.mkdir(parents=True, exist_ok=True)
     print("| seed | preset | as of | new accounts | neglected | flagged | recall | precision | s |")
     print("| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
