@@ -1,7 +1,8 @@
 """Scoring speed: `score(store, as_of)` against the RFM summary alone, on a simulated
 world (100k accounts ≈ 9M order lines and 4.6M interactions by default). "score" is
-value and health (`profile=False`); the next columns add the relationship level and
-the response to our attention, then saving the snapshot.
+value and health with payments, credit advice and trust (`profile=False`); the next
+columns add the relationship level, the response to our attention and the service to new
+accounts, then saving the snapshot.
 
     .venv/bin/python bench/score.py --accounts 100000
 
@@ -64,7 +65,7 @@ def main() -> None:
         f"python {platform.python_version()}; duckdb {duckdb.__version__}"
     )
     print("| accounts | orders | interactions | scored | RFM summary s | score s | "
-          "+ level and response s | + save s | ratio score / RFM | peak MiB |")  # fmt: skip
+          "+ profile and service s | + save s | ratio score / RFM | peak MiB |")  # fmt: skip
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(
         f"| {counts['accounts']:,} | {counts['orders']:,} | {counts['interactions']:,} | "

@@ -247,7 +247,7 @@ def test_score_reports_its_steps(world: Path, tmp_path: Path) -> None:
     labels = [label for label, _, _ in seen]
     assert labels[:3] == [
         "value and health",
-        "relationship level and response to our attention",
+        "relationship level, response to our attention, service",
         "saving the snapshot",
     ]
     assert seen[-1][1] == seen[-1][2] == 3.0

@@ -123,7 +123,10 @@ def score(
     """Score every customer account as of ``as_of`` (default: the last order date) and,
     with ``save``, store the snapshot (replacing one of the same date). With ``profile``
     the snapshot also holds each account's relationship level and its response to our
-    attention (:mod:`goodwill.signals.profile`); health and value do not depend on them."""
+    attention (:mod:`goodwill.signals.profile`) and the service its first orders got
+    (:mod:`goodwill.signals.service`: a neglected first order leads its reasons); health
+    and value do not depend on them. Payments, credit advice and trust always come with
+    health (:mod:`goodwill.signals.conduct`)."""
     settings = settings or Settings.for_store(store.path)
     day = _as_date(as_of, store)
     steps = 1.0 + profile + save
@@ -132,8 +135,9 @@ def score(
         report("value and health", 0.0, steps)
         snapshot = _score(store, day, settings)
         if profile:
-            report("relationship level and response to our attention", 1.0, steps)
+            report("relationship level, response to our attention, service", 1.0, steps)
             snapshot = _with_profile(snapshot, relationship_profile(store.con, day, settings))
+            snapshot = _with_service(snapshot, service_facts(store.con, day, settings))
         if save:
             report("saving the snapshot", steps - 1.0, steps)
             save_snapshot(store, snapshot)
@@ -152,8 +156,8 @@ def _score(store: Store, day: dt.date, settings: Settings) -> Snapshot:
     # (the ids as a list: iterating an Arrow-backed index goes value by value)
     ids = facts.index.tolist()
     reasons = dict(zip(ids, reasons_for(signals, facts, settings), strict=True))
-    conduct = account_conduct(paid, service_facts(store.con, day, settings), facts, settings)
-    reasons = conduct.rank_with(reasons)
+    conduct = account_conduct(paid, facts, settings)
+    reasons = conduct.after_health(reasons)
     table = pd.DataFrame(index=facts.index)
     for col in ("name", "owner", "segment", "parent_id"):
         table[col] = facts[col]
@@ -175,6 +179,15 @@ def _score(store: Store, day: dt.date, settings: Settings) -> Snapshot:
     for col in CONDUCT_COLUMNS:
         table[col] = conduct.table[col]
     return Snapshot(day, table, reasons, models, settings, conduct=conduct)
+
+
+def _with_service(snapshot: Snapshot, served: pd.DataFrame) -> Snapshot:
+    assert snapshot.conduct is not None
+    conduct = snapshot.conduct.with_service(served, snapshot.settings)
+    for col in ("size_class", "is_new", "service_neglected"):
+        snapshot.table[col] = conduct.table[col]
+    reasons = conduct.before(snapshot.reasons)
+    return dataclasses.replace(snapshot, conduct=conduct, reasons=reasons)
 
 
 def _with_profile(snapshot: Snapshot, profile: Profile) -> Snapshot:

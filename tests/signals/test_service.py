@@ -228,7 +228,7 @@ def test_the_alert_leads_the_neglected_accounts_reasons_in_the_snapshot(store_pa
     from goodwill.score import score
 
     with Store.open(store_path) as store:
-        snap = score(store, AS_OF, settings=Settings.load(), save=False, profile=False)
+        snap = score(store, AS_OF, settings=Settings.load(), save=False)
     t = snap.table
     assert bool(t.loc["N1", "service_neglected"]) and not bool(t.loc["N2", "service_neglected"])
     assert snap.reasons["N1"][0].code == "first_order_neglected"
