@@ -17,6 +17,7 @@ from goodwill.cli import (
     commands_credit,
     commands_data,
     commands_demo,
+    commands_plan,
     commands_score,
     commands_service,
     commands_simulate,
@@ -41,6 +42,7 @@ REGISTRARS: list[Callable[[typer.Typer], None]] = [
     commands_backtest.register,
     commands_credit.register,
     commands_service.register,
+    commands_plan.register,
 ]
 for _register in REGISTRARS:
     _register(app)

@@ -11,6 +11,8 @@ runs the missing steps in one transaction; a store of a newer version is refused
   attention and a JSON profile (their evidence and reasons).
 - 4: the snapshots also hold the payment score, the credit advice, the trust index and
   a JSON conduct (payment figures, credit suggestions, trust parts and their reasons).
+- 5: weekly plans: the plan of a week, its actions with their purposes, and every
+  eligible account with whether it was held out (the random hold-out) or planned.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Callable
 import duckdb
 
 #: The version new stores end up at.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
@@ -79,8 +81,25 @@ def _v3_to_v4(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ALTER TABLE health_snapshots ADD COLUMN {name} {kind}")
 
 
+def _v4_to_v5(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "CREATE TABLE plans (plan_id INTEGER, week VARCHAR, as_of DATE, created_at TIMESTAMP,"
+        " seed VARCHAR, holdout_share DOUBLE, objective DOUBLE, bound DOUBLE,"
+        " capacity VARCHAR, settings VARCHAR, goodwill_version VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE plan_actions (plan_id INTEGER, owner VARCHAR, account_id VARCHAR,"
+        " action VARCHAR, hours DOUBLE, expected_value DOUBLE, cost DOUBLE, net DOUBLE,"
+        " purpose VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE plan_accounts (plan_id INTEGER, account_id VARCHAR, owner VARCHAR,"
+        " held_out BOOLEAN, planned BOOLEAN, best_net DOUBLE)"
+    )
+
+
 #: version n -> the step that upgrades a store of version n to n + 1
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 
 def pending(version: int) -> list[tuple[int, Migration]]:
