@@ -30,9 +30,15 @@ def defaults() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+#: Tables whose keys are the user's own (owner codes, region names): any key with a number.
+OPEN_TABLES = frozenset({"plan.capacity", "plan.travel_hours"})
+
+
 def _merge(base: dict[str, Any], user: Mapping[str, Any], file: str, prefix: str = "") -> None:
     for key, value in user.items():
         where = f"{prefix}{key}"
+        if key not in base and prefix.rstrip(".") in OPEN_TABLES:
+            base[key] = 0.0  # checked as a number below
         if key not in base:
             raise SettingsError(
                 "{file}: unknown setting '{key}' (known here: {known})",
