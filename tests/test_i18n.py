@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from po_check import source_messages
 
 #: words that are spelled the same in both languages
-SAME_IN_BOTH = {"import", "status", "Imports", "prospects", "segment", "orders"}
+SAME_IN_BOTH = {"import", "status", "Imports", "prospects", "segment", "orders", "week", "e-mail"}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

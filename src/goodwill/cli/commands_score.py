@@ -168,9 +168,25 @@ def evaluate_command(
     calibrate: Annotated[
         bool, typer.Option("--calibrate/--no-calibrate", help="Fit weights on the world's history.")
     ] = True,
+    plans: Annotated[
+        bool,
+        typer.Option("--plans", help="Play goodwill's plan and simple policies forward (issue 9)."),
+    ] = False,
+    seeds: Annotated[
+        int, typer.Option("--seeds", min=1, help="With --plans: seeds seed..seed+N-1.")
+    ] = 5,
+    weeks: Annotated[
+        int, typer.Option("--weeks", min=1, help="With --plans: weeks to play forward.")
+    ] = 26,
 ) -> None:
     """Score a simulated world month by month and compare with its hidden truth."""
     from goodwill.evaluate import evaluate_world
+
+    if plans:
+        from goodwill.cli.commands_plans import run_plans
+
+        run_plans(world, seeds, weeks)
+        return
 
     with progress_bar() as progress:
         result = evaluate_world(world, calibrate=calibrate, progress=progress)

@@ -57,6 +57,13 @@ def capacity(owners: pd.Series, settings: Settings) -> dict[str, float]:
     return {str(o): own.get(str(o), default) for o in pd.unique(owners.dropna().astype(str))}
 
 
+def capacity_hours(owner: str, settings: Settings) -> float:
+    """Hours per week one account manager has for planned actions."""
+    plan = settings["plan"]
+    own = {str(k): float(v) for k, v in dict(plan["capacity"]).items()}
+    return own.get(owner, float(plan["hours_per_week"]))
+
+
 def as_array(frame: pd.DataFrame) -> np.ndarray:
     """The hours table as an array, actions in :data:`ACTIONS` order."""
     return frame[list(ACTIONS)].to_numpy(float)

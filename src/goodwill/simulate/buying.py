@@ -29,7 +29,7 @@ def purchase_orders(ctx: StepContext) -> None:
     sup = (pop.kind == SUPPLIER) & ctx.act
     size = np.clip((pop.employees / 18.0) ** 0.3, 0.5, 4.0)
     rate = np.where(sup, cfg.purchase_orders_per_week * size * general, 0.0)
-    count = rng.poisson(rate)
+    count = ctx.poisson(rate)
     acc = np.repeat(np.arange(pop.n, dtype=np.int64), count)
     n = acc.size
     if n == 0:

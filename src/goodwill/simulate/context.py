@@ -12,6 +12,7 @@ from goodwill.simulate.config import SimConfig
 from goodwill.simulate.log import EventLog
 from goodwill.simulate.population import Population
 from goodwill.simulate.state import WorldState
+from goodwill.simulate.streams import WeekStreams, poisson_counts
 
 FloatArr = NDArray[np.float64]
 IntArr = NDArray[np.int64]
@@ -41,6 +42,17 @@ class StepContext:
     delta: FloatArr  # health changes to apply at the end of the week
     quiet_mult: FloatArr  # how audible each account is (1 = normal, <1 = quiet)
     order_lift: FloatArr  # order-rate lift our attention this week adds from next week
+    streams: WeekStreams  # where each part of the week draws from (see streams.py)
+
+    def use(self, purpose: str) -> np.random.Generator:
+        """Draw from ``purpose``'s stream from now on (the one shared stream unless the
+        world is a branch); returns it."""
+        self.rng = self.streams(purpose)
+        return self.rng
+
+    def poisson(self, rate: FloatArr) -> IntArr:
+        """One Poisson count per rate from the current stream (by inversion in a branch)."""
+        return poisson_counts(self.rng, rate, self.streams.crn)
 
     def weekdays(self, n: int) -> IntArr:
         """``n`` business-weighted days within this week."""

@@ -143,7 +143,7 @@ def meetings(ctx: StepContext) -> None:
     general, _ = season_factor(cfg, ctx.day0 + 3)
     rate = cfg.level_meeting_per_week * level_rate * ctx.quiet_mult * general
     rate = np.where(ctx.act & ctx.st.is_customer, rate, 0.0)
-    count = rng.poisson(rate)
+    count = ctx.poisson(rate)
     acc = np.repeat(np.arange(pop.n, dtype=np.int64), count)
     day = ctx.weekdays(acc.size)
     keep = day < ctx.stop_day[acc]
@@ -175,7 +175,7 @@ def inbound(ctx: StepContext) -> None:
     rate = cfg.inbound_per_week * np.clip(size, 0.3, 6.0) * ctx.quiet_mult * (0.5 + 0.5 * general)
     rate = np.where(pop.kind == SUPPLIER, 0.08, rate)
     rate = np.where(ctx.act, rate, 0.0)
-    count = rng.poisson(rate)
+    count = ctx.poisson(rate)
     acc = np.repeat(np.arange(pop.n, dtype=np.int64), count)
     day = ctx.weekdays(acc.size)
     keep = day < ctx.stop_day[acc]

@@ -19,7 +19,7 @@ def customer_quotes(ctx: StepContext) -> None:
     size = np.clip(np.sqrt(pop.employees / 18.0), 0.4, 5.0)
     rate = cfg.quote_per_week * size * np.where(prospect, 1.5, 1.0) * ctx.quiet_mult**0.5
     rate = np.where(ctx.act & (pop.kind != SUPPLIER), rate, 0.0)
-    count = rng.poisson(rate)
+    count = ctx.poisson(rate)
     acc = np.repeat(np.arange(pop.n, dtype=np.int64), count)
     day = ctx.weekdays(acc.size)
     keep = day < ctx.stop_day[acc]

@@ -20,6 +20,7 @@ from goodwill.simulate.context import BIG_DAY, IntArr, StepContext, first_of_mon
 from goodwill.simulate.log import EventLog
 from goodwill.simulate.population import CONTACT_SLOTS, SUPPLIER, Population, day_number
 from goodwill.simulate.state import WorldState
+from goodwill.simulate.streams import WeekStreams
 
 
 def weekly_churn_hazard(cfg: SimConfig, health: np.ndarray) -> np.ndarray:
@@ -29,10 +30,21 @@ def weekly_churn_hazard(cfg: SimConfig, health: np.ndarray) -> np.ndarray:
 
 
 def advance(
-    cfg: SimConfig, pop: Population, st: WorldState, log: EventLog, actions: IntArr
+    cfg: SimConfig,
+    pop: Population,
+    st: WorldState,
+    log: EventLog,
+    actions: IntArr,
+    crn: bool = False,
 ) -> None:
-    """Advance the world by one week under ``actions`` (one action code per account)."""
-    rng = st.rng
+    """Advance the world by one week under ``actions`` (one action code per account).
+
+    With ``crn`` each part of the week draws from its own stream seeded by the seed and
+    the week (common random numbers for branches); otherwise everything comes from the
+    state's one generator, in the same order as always.
+    """
+    streams = WeekStreams.common(cfg.seed, st.week) if crn else WeekStreams(st.rng)
+    rng = streams("fate")
     start_day = day_number(cfg.start)
     day0 = start_day + 7 * st.week
     n = pop.n
@@ -53,6 +65,7 @@ def advance(
         st=st,
         log=log,
         rng=rng,
+        streams=streams,
         week=st.week,
         start_day=start_day,
         day0=day0,
@@ -90,16 +103,25 @@ def advance(
     losing = act & (st.share_loss_day >= 0)
     st.share[losing] = np.maximum(0.25, st.share[losing] * (1.0 - cfg.share_loss_per_week))
 
+    ctx.use("contacts")
     _contacts(ctx, pending)
+    ctx.use("actions")
     moments.apply_actions(ctx, actions)
+    ctx.use("meetings")
     moments.meetings(ctx)
+    ctx.use("inbound")
     moments.inbound(ctx)
+    ctx.use("orders")
     trade.customer_orders(ctx)
     # our attention lifts a responsive account's ordering from next week, fading
     st.lift = st.lift * cfg.response_lift_decay + ctx.order_lift
+    ctx.use("purchases")
     buying.purchase_orders(ctx)
+    ctx.use("supplier_quotes")
     buying.supplier_quotes(ctx)
+    ctx.use("quotes")
     quotes.customer_quotes(ctx)
+    ctx.use("billing")
     billing.invoices(ctx)
 
     # health: pull to the baseline, noise, effects of the week (now and scheduled)
@@ -109,7 +131,7 @@ def advance(
     st.baseline += pop.drift + np.where(
         (st.distress_day >= 0) & act, cfg.distress_health_drift_per_week, 0.0
     )
-    noise = rng.normal(0.0, cfg.health_noise_sd, n)
+    noise = ctx.use("health").normal(0.0, cfg.health_noise_sd, n)
     st.health += cfg.health_reversion_per_week * (st.baseline - st.health) + noise + ctx.delta
     st.alive &= ~churn
     st.week += 1

@@ -37,8 +37,9 @@ def customer_orders(ctx: StepContext) -> None:
     distress = np.where(st.distress_day >= 0, 0.85, 1.0)
     rate = pop.order_rate * season * st.share * coupling * distress * (1.0 + st.lift)
     rate = np.where(ctx.act & st.is_customer, rate, 0.0)
-    count = rng.poisson(rate)
+    count = ctx.poisson(rate)
     acc = np.repeat(np.arange(pop.n, dtype=np.int64), count)
+    rng = ctx.use("order_lines")  # the same stream unless the world is a branch
     day = ctx.weekdays(acc.size)
     keep = day < ctx.stop_day[acc]
     acc, day = acc[keep], day[keep]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Mapping
 
@@ -27,7 +28,9 @@ class World:
     week with our actions (``{account_id: "visit" | "call" | "email" |
     "event_invitation"}``); :func:`goodwill.simulate.simulate` does exactly that with
     the managers' habit until the configured end. A world may be stepped past its end
-    to continue it under another policy.
+    to continue it under another policy; :meth:`branch` makes a copy to continue with
+    common random numbers, so that copies continued under different policies can be
+    compared fairly.
     """
 
     def __init__(self, config: SimConfig) -> None:
@@ -40,6 +43,30 @@ class World:
         )
         self.log = EventLog()
         self._index = {a: i for i, a in enumerate(self.population.account_id)}
+        #: common random numbers: each part of a week draws from its own stream, seeded
+        #: by the seed and the week (set on branches; see goodwill.simulate.streams)
+        self.crn = False
+
+    def branch(self) -> World:
+        """A copy of this world, to be continued with common random numbers.
+
+        From here on each week of the copy draws from streams seeded by the world's seed,
+        the week and the part of the week (``goodwill.simulate.streams``), not from the
+        generator the world was built with. Branches of one world continued under the same
+        actions stay identical; under different actions they see the same draws wherever
+        the inputs of a draw are the same (every account's fate, contact turnover and
+        health noise; the order lines of an account whose order rate our actions did not
+        change). The population and configuration are shared (never changed); the state is
+        copied; the event log's chunks are shared (they are never changed, only appended).
+        """
+        twin = copy.copy(self)
+        twin.state = copy.deepcopy(self.state)
+        twin.log = EventLog(
+            chunks={name: list(parts) for name, parts in self.log.chunks.items()},
+            counters=dict(self.log.counters),
+        )
+        twin.crn = True
+        return twin
 
     # ---------------------------------------------------------------- time
     @property
@@ -100,4 +127,4 @@ class World:
     def step(self, actions: Mapping[str, Action] | None = None) -> None:
         """Advance one week; ``actions`` are ours for this week (none by default)."""
         codes = self.action_codes(actions or {})
-        advance(self.config, self.population, self.state, self.log, codes)
+        advance(self.config, self.population, self.state, self.log, codes, crn=self.crn)

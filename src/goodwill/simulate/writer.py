@@ -146,6 +146,17 @@ def write_world(world: World, out_dir: str | Path) -> dict[str, int]:
     return rows
 
 
+def write_tables(world: World, out_dir: str | Path) -> dict[str, int]:
+    """Write only the eight input tables (no ``truth/``) into ``out_dir``; rows per file."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    rows: dict[str, int] = {}
+    for name, table in iter_world_tables(world):
+        _write(table, out / f"{name}.csv")
+        rows[name] = table.num_rows
+    return rows
+
+
 def world_tables(world: World) -> dict[str, pa.Table]:
     """The eight input tables as Arrow tables, with the contract's column names."""
     return dict(iter_world_tables(world))
