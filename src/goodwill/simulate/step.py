@@ -113,8 +113,10 @@ def advance(
     moments.inbound(ctx)
     ctx.use("orders")
     trade.customer_orders(ctx)
-    # our attention lifts a responsive account's ordering from next week, fading
-    st.lift = st.lift * cfg.response_lift_decay + ctx.order_lift
+    # our attention lifts a responsive account's ordering from next week, fading; a new
+    # contact renews the lift rather than piling on it (a customer's demand is finite:
+    # weekly visits do not double its orders)
+    st.lift = np.maximum(st.lift * cfg.response_lift_decay, ctx.order_lift)
     ctx.use("purchases")
     buying.purchase_orders(ctx)
     ctx.use("supplier_quotes")
