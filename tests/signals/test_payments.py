@@ -8,6 +8,7 @@ import datetime as dt
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -209,3 +210,55 @@ def test_payment_signal_in_health_and_snapshot(store_path: Path) -> None:
     assert snap.reasons["X"][-1].code == "credit_item_old"  # the alert joins the reasons
     out = snap.export_frame("nl").set_index("account_id")
     assert out.loc["X", "credit_reason"].startswith("een factuur is 100 dagen over tijd")
+
+
+def test_trust_index_on_known_facts() -> None:
+    from goodwill.signals.trust import trust_index
+
+    facts = pd.DataFrame(
+        {
+            "promises_due": [10, 10, 0, 0],
+            "promises_broken": [0, 8, 0, 0],
+            "response_hours": [2.0, 40.0, np.nan, 4.0],
+            "unanswered_complaints": [0, 2, 0, 0],
+            "contact_minutes_12m": [600.0, 600.0, 0.0, 600.0],
+            "transactional_minutes_12m": [120.0, 540.0, 0.0, 600.0],
+        },
+        index=pd.Index(["GOOD", "POOR", "QUIET", "BUSY"], name="account_id"),
+    )
+    frame, reasons = trust_index(facts, Settings.load())
+    t = frame["trust_index"]
+    assert t["GOOD"] > t["QUIET"] > t["BUSY"] > t["POOR"]
+    assert frame["trust_index"].between(0, 100).all()
+    assert frame.loc["BUSY", "transactional_share_12m"] == 1.0
+    assert reasons["GOOD"] == []
+    assert [r.code for r in reasons["POOR"]] == [
+        "trust_promises", "trust_complaints", "trust_transactional",
+    ]  # fmt: skip
+    assert reasons["POOR"][0].text("en") == "8 of 10 promises to this account were not kept on time"
+    assert "toezeggingen" in reasons["POOR"][0].text("nl")
+
+
+def test_credit_command(store_path: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {"COLUMNS": "200", "PATH": "", "GOODWILL_LANG": "en"}
+    db = tmp_path / "c.duckdb"
+    db.write_bytes(store_path.read_bytes())
+    out = subprocess.run(
+        [sys.executable, "-m", "goodwill", "credit", "--db", str(db), "--as-of",
+         AS_OF.isoformat(), "--withdraw-cover", "B", "--out", str(tmp_path / "credit.csv")],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "Credit advice for 12 customer accounts" in out.stdout
+    assert "1 account(s) change advice" in out.stdout and "B" in out.stdout
+    frame = pd.read_csv(tmp_path / "credit.csv").set_index("account_id")
+    assert frame.loc["X", "credit_advice"] == "prepayment"
+    nl = subprocess.run(
+        [sys.executable, "-m", "goodwill", "--lang", "nl", "credit", "--db", str(db),
+         "--as-of", AS_OF.isoformat(), "--withdraw-cover", "NOPE"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert nl.returncode == 2 and "geen klant NOPE" in nl.stderr
