@@ -62,9 +62,23 @@ def credit_advice(
     monthly = np.clip(payments["invoiced_12m"].to_numpy(float), 0, None) / 12.0
     known = np.isfinite(score)
 
-    rows: list[tuple[str, float, float]] = []
-    reasons: dict[str, list[Reason]] = {}
-    for i, acc in enumerate(ids.tolist()):
+    cap_all = np.where(np.isfinite(limit) & (limit > 0), limit, np.inf)
+    carry_all = np.where(withdrawn, np.minimum(cap_all, allowance), cap_all)
+    # only these accounts can get advice other than keep, or a reason (most get neither)
+    visit = (
+        (known & (score < tighten_below))
+        | (oldest > prepay_days)
+        | (recent > tighten_days)
+        | (open_amount > carry_all)
+        | withdrawn
+    )
+    names = ids.tolist()
+    advice_col = np.full(len(names), "keep", dtype=object)
+    terms_col = np.full(len(names), math.nan)
+    limit_col = np.full(len(names), math.nan)
+    reasons: dict[str, list[Reason]] = {acc: [] for acc in names}
+    for i in np.flatnonzero(visit).tolist():
+        acc = names[i]
         why: list[Reason] = []
         s = score[i]
         cap = limit[i] if np.isfinite(limit[i]) and limit[i] > 0 else math.inf
@@ -101,13 +115,13 @@ def credit_advice(
             why.append(Reason("credit", "credit_cover_withdrawn", 0.0, 0.0,
                               {"allowance": round(allowance)}))  # fmt: skip
         reasons[acc] = why
-        rows.append((advice, new_terms, new_limit))
+        advice_col[i], terms_col[i], limit_col[i] = advice, new_terms, new_limit
     frame = pd.DataFrame(
         {
-            "credit_advice": [r[0] for r in rows],
+            "credit_advice": advice_col,
             "cover_withdrawn": withdrawn,
-            "suggested_terms_days": [r[1] for r in rows],
-            "suggested_limit": [r[2] for r in rows],
+            "suggested_terms_days": terms_col,
+            "suggested_limit": limit_col,
         },
         index=payments.index,
     )

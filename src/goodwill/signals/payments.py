@@ -185,21 +185,22 @@ def payment_behaviour(
 
 def payment_reasons(frame: pd.DataFrame, settings: Settings) -> dict[str, list[Reason]]:
     """Per account, the components that cost the most points (at least
-    ``payments.reason_points``), largest first, as reasons with the figures behind them."""
+    ``payments.reason_points``), largest first, as reasons with the figures behind them.
+    Only the accounts with such a component are visited (most have none)."""
     threshold = float(settings["payments"]["reason_points"])
-    out: dict[str, list[Reason]] = {}
-    lost = {name: frame[f"lost_{name}"].to_numpy(float) for name in COMPONENTS}
-    ids = frame.index.tolist()
+    ids = frame.index.astype(str).tolist()
     cols = {c: frame[c].to_numpy() for c in frame.columns}
-    for i, acc in enumerate(ids):
-        found: list[tuple[float, Reason]] = []
-        for name in COMPONENTS:
-            points = float(lost[name][i])
-            if points >= threshold:
-                found.append((points, Reason("payments", f"payment_{name}", -points, 0.0,
-                                             _params(name, cols, i))))  # fmt: skip
-        found.sort(key=lambda pr: -pr[0])
-        out[str(acc)] = [r for _, r in found]
+    found: dict[int, list[tuple[float, Reason]]] = {}
+    for name in COMPONENTS:
+        lost = np.nan_to_num(frame[f"lost_{name}"].to_numpy(float))
+        for i in np.flatnonzero(lost >= threshold).tolist():
+            reason = Reason("payments", f"payment_{name}", -float(lost[i]), 0.0,
+                            _params(name, cols, i))  # fmt: skip
+            found.setdefault(i, []).append((float(lost[i]), reason))
+    out: dict[str, list[Reason]] = {acc: [] for acc in ids}
+    for i, pairs in found.items():
+        pairs.sort(key=lambda pr: -pr[0])
+        out[ids[i]] = [r for _, r in pairs]
     return out
 
 

@@ -72,8 +72,12 @@ def trust_index(
         index=facts.index,
     )
     below = float(t["reason_below"])
-    reasons: dict[str, list[Reason]] = {}
-    for i, acc in enumerate(facts.index.astype(str).tolist()):
+    ids = facts.index.astype(str).tolist()
+    reasons: dict[str, list[Reason]] = {acc: [] for acc in ids}
+    weak = (promises < below) & (due > 0)
+    weak |= complaints < below
+    weak |= (relational < below) & (minutes > 0)
+    for i in np.flatnonzero(weak).tolist():
         why: list[Reason] = []
         if promises[i] < below and due[i] > 0:
             why.append(Reason("trust", "trust_promises", 0.0, 0.0,
@@ -86,5 +90,5 @@ def trust_index(
             why.append(Reason("trust", "trust_transactional", 0.0, 0.0,
                               {"pct": round(100 * busy[i] / minutes[i]),
                                "norm": round(100 * norm_share)}))  # fmt: skip
-        reasons[acc] = why
+        reasons[ids[i]] = why
     return frame, reasons
