@@ -7,12 +7,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
 from goodwill.cli.commands_score import Db, SettingsFile
-from goodwill.cli.context import _, console, lang
+from goodwill.cli.context import _, console, lang, write_table
 from goodwill.errors import GoodwillError
 from goodwill.i18n import N_, format_money, format_number
 from goodwill.settings import Settings
@@ -38,16 +37,6 @@ def _date(value: str | None, store: Store) -> dt.date:
 
 def _money(value: float) -> str:
     return format_money(value, lang()) if value == value else "-"
-
-
-def _write(frame: pd.DataFrame, out: Path) -> None:
-    suffix = out.suffix.lower()
-    if suffix == ".parquet":
-        frame.to_parquet(out)
-    elif suffix in (".csv", ".txt"):
-        frame.to_csv(out)
-    else:
-        raise GoodwillError("--out must end in .csv or .parquet, not {file}", file=out.name)
 
 
 def credit_command(
@@ -154,7 +143,7 @@ def credit_command(
                 )
             console.print(table)
     if out is not None:
-        _write(paid.join(advice), out)
+        write_table(paid.join(advice), out, index=True)
 
 
 def register(app: typer.Typer) -> None:

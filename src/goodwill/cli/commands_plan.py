@@ -6,28 +6,16 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
 from goodwill.cli.commands_score import Db, SettingsFile
-from goodwill.cli.context import _, console, lang, progress_bar
-from goodwill.errors import GoodwillError
+from goodwill.cli.context import _, console, lang, progress_bar, write_table
 from goodwill.i18n import N_, format_money, format_number
 from goodwill.settings import Settings
 from goodwill.store import Store
 
 Week = Annotated[str, typer.Option("--week", help="The ISO week to plan, e.g. 2026-W48.")]
-
-
-def _write(frame: pd.DataFrame, out: Path) -> None:
-    suffix = out.suffix.lower()
-    if suffix == ".parquet":
-        frame.to_parquet(out, index=False)
-    elif suffix in (".csv", ".txt"):
-        frame.to_csv(out, index=False)
-    else:
-        raise GoodwillError("--out must end in .csv or .parquet, not {file}", file=out.name)
 
 
 def plan_command(
@@ -122,7 +110,7 @@ def plan_command(
             ["owner", "account_id", "name", "action", "hours", "expected_value", "cost", "net",
              "purpose"]
         ]  # fmt: skip
-        _write(frame, out)
+        write_table(frame, out)
     for folder, write in ((calendar, "ics"), (digest, "digest")):
         if folder is None:
             continue

@@ -10,8 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from goodwill.cli.context import _, console, lang, progress_bar
-from goodwill.errors import GoodwillError
+from goodwill.cli.context import _, console, lang, progress_bar, write_table
 from goodwill.i18n import N_, format_money, format_number
 from goodwill.score import Snapshot
 from goodwill.settings import Settings, write_overrides
@@ -100,14 +99,7 @@ def score_command(
             store, as_of, settings=Settings.for_store(store.path, settings), progress=progress
         )
     if out is not None:
-        frame = snapshot.export_frame(lang())
-        suffix = out.suffix.lower()
-        if suffix == ".parquet":
-            frame.to_parquet(out, index=False)
-        elif suffix in (".csv", ".txt"):
-            frame.to_csv(out, index=False)
-        else:
-            raise GoodwillError("--out must end in .csv or .parquet, not {file}", file=out.name)
+        write_table(snapshot.export_frame(lang()), out)
     render_snapshot(snapshot)
 
 

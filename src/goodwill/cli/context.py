@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -128,3 +129,14 @@ def run_app(app: typer.Typer, argv: list[str]) -> int:
         )
         return 3
     return 0
+
+
+def write_table(frame: Any, out: Path, *, index: bool = False) -> None:
+    """Write ``frame`` (a pandas DataFrame) to ``out`` as CSV or Parquet, by its suffix."""
+    suffix = out.suffix.lower()
+    if suffix == ".parquet":
+        frame.to_parquet(out, index=index)
+    elif suffix in (".csv", ".txt"):
+        frame.to_csv(out, index=index)
+    else:
+        raise GoodwillError("--out must end in .csv or .parquet, not {file}", file=out.name)
