@@ -66,6 +66,7 @@ def test_demo_command_prints_the_overview(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "Relaties per soort" in out.stdout and "Grootste klanten" in out.stdout
+    assert "Plan voor " in out.stdout and "Per accountmanager" in out.stdout  # next week
 
 
 def test_import_doc_lists_every_column() -> None:

@@ -100,6 +100,19 @@ def demo(
           last=snapshots[-1].as_of.isoformat())
     )  # fmt: skip
     render_snapshot(snapshots[-1])
+    # and next week's plan, from the last snapshot
+    import datetime as dt
+
+    from goodwill.cli.commands_plan import render_plan
+    from goodwill.plan import plan_week, week_name
+    from goodwill.plan.saved import save_plan
+
+    last = snapshots[-1]
+    monday = last.as_of + dt.timedelta(days=7 - last.as_of.weekday())
+    with Store.open(result.db) as store:
+        plan = plan_week(store, week_name(monday), last.settings, snapshot=last)
+        save_plan(store, plan, last.settings)
+    render_plan(plan, limit=8)
 
 
 def overview(

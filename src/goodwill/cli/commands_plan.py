@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -15,48 +15,18 @@ from goodwill.i18n import N_, format_money, format_number
 from goodwill.settings import Settings
 from goodwill.store import Store
 
+if TYPE_CHECKING:
+    from goodwill.plan import Plan
+
 Week = Annotated[str, typer.Option("--week", help="The ISO week to plan, e.g. 2026-W48.")]
 
 
-def plan_command(
-    week: Week,
-    db: Db = Path("goodwill.duckdb"),
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Write the actions to CSV or Parquet.")
-    ] = None,
-    calendar: Annotated[
-        Path | None,
-        typer.Option("--calendar", help="Folder for each account manager's week as .ics."),
-    ] = None,
-    digest: Annotated[
-        Path | None,
-        typer.Option("--digest", help="Folder for each account manager's Monday digest."),
-    ] = None,
-    as_html: Annotated[bool, typer.Option("--html", help="Digests as HTML e-mail bodies.")] = False,
-    limit: Annotated[int, typer.Option("--limit", help="Actions to list.")] = 20,
-    settings: SettingsFile = None,
-) -> None:
-    """Plan a week: which accounts get which action, within each account manager's hours."""
-    from goodwill.plan import plan_week, week_start
-    from goodwill.plan.calendar import ACTION_WORDS, ics
-    from goodwill.plan.calendar import digest as make_digest
-    from goodwill.plan.saved import save_plan
-    from goodwill.score import score
-
+def render_plan(plan: Plan, limit: int = 20) -> None:
+    """The plan per account manager, its best actions with their purposes, and how many
+    accounts are on the list of where time does not pay."""
     lg = lang()
-    with Store.open(db, create=False) as store, progress_bar() as progress:
-        conf = Settings.for_store(store.path, settings)
-        monday = week_start(week)
-        last = store.order_span()[1]
-        as_of = min(monday - dt.timedelta(days=1), last)
-        snapshot = score(store, as_of, settings=conf, progress=progress)
-        plan = plan_week(store, week, conf, snapshot=snapshot)
-        if (monday - dt.timedelta(days=1) - as_of).days > 7:
-            plan.notes.append(
-                _("the data ends on {date}: the plan rests on the facts up to then",
-                  date=as_of.isoformat())
-            )  # fmt: skip
-        save_plan(store, plan, conf)
+    from goodwill.plan.calendar import ACTION_WORDS
+
     a = plan.actions
     console.print(
         _(
@@ -105,6 +75,49 @@ def plan_command(
         _("Where time does not pay: {n} accounts (serve them by e-mail or self-service).",
           n=format_number(len(plan.stop), lg))
     )  # fmt: skip
+
+
+def plan_command(
+    week: Week,
+    db: Db = Path("goodwill.duckdb"),
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the actions to CSV or Parquet.")
+    ] = None,
+    calendar: Annotated[
+        Path | None,
+        typer.Option("--calendar", help="Folder for each account manager's week as .ics."),
+    ] = None,
+    digest: Annotated[
+        Path | None,
+        typer.Option("--digest", help="Folder for each account manager's Monday digest."),
+    ] = None,
+    as_html: Annotated[bool, typer.Option("--html", help="Digests as HTML e-mail bodies.")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Actions to list.")] = 20,
+    settings: SettingsFile = None,
+) -> None:
+    """Plan a week: which accounts get which action, within each account manager's hours."""
+    from goodwill.plan import plan_week, week_start
+    from goodwill.plan.calendar import digest as make_digest
+    from goodwill.plan.calendar import ics
+    from goodwill.plan.saved import save_plan
+    from goodwill.score import score
+
+    lg = lang()
+    with Store.open(db, create=False) as store, progress_bar() as progress:
+        conf = Settings.for_store(store.path, settings)
+        monday = week_start(week)
+        last = store.order_span()[1]
+        as_of = min(monday - dt.timedelta(days=1), last)
+        snapshot = score(store, as_of, settings=conf, progress=progress)
+        plan = plan_week(store, week, conf, snapshot=snapshot)
+        if (monday - dt.timedelta(days=1) - as_of).days > 7:
+            plan.notes.append(
+                _("the data ends on {date}: the plan rests on the facts up to then",
+                  date=as_of.isoformat())
+            )  # fmt: skip
+        save_plan(store, plan, conf)
+    render_plan(plan, limit)
+    a = plan.actions
     if out is not None:
         frame = a.assign(purpose=plan.purposes(lg))[
             ["owner", "account_id", "name", "action", "hours", "expected_value", "cost", "net",
