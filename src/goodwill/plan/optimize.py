@@ -52,7 +52,9 @@ def choose(net: np.ndarray, hours: np.ndarray, capacity: float) -> Choice:
             LinearConstraint(one_each, -np.inf, 1.0),
             LinearConstraint(time, -np.inf, capacity),
         ],
-        options={"mip_rel_gap": 0.0},
+        # (no presolve: the pruned programs are small, and HiGHS's postsolve of a
+        # presolved program can print to the console, which a library must not)
+        options={"mip_rel_gap": 0.0, "presolve": False},
     )
     if result.x is None:  # pragma: no cover - HiGHS always finds the empty plan
         return Choice(action, 0.0, 0.0)
