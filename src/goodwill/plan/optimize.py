@@ -11,6 +11,10 @@ action instead takes the same hours for at least as much net."""
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,18 +48,18 @@ def choose(net: np.ndarray, hours: np.ndarray, capacity: float) -> Choice:
     one_each = csr_array((np.ones(m), (row_of, np.arange(m))), shape=(accounts.size, m))
     time = csr_array((hours[rows, cols], (np.zeros(m, dtype=np.int64), np.arange(m))),
                      shape=(1, m))  # fmt: skip
-    result = milp(
-        c,
-        integrality=np.ones(m),
-        bounds=Bounds(0, 1),
-        constraints=[
-            LinearConstraint(one_each, -np.inf, 1.0),
-            LinearConstraint(time, -np.inf, capacity),
-        ],
-        # (no presolve: the pruned programs are small, and HiGHS's postsolve of a
-        # presolved program can print to the console, which a library must not)
-        options={"mip_rel_gap": 0.0, "presolve": False},
-    )
+    with _c_stdout_silenced():
+        result = milp(
+            c,
+            integrality=np.ones(m),
+            bounds=Bounds(0, 1),
+            constraints=[
+                LinearConstraint(one_each, -np.inf, 1.0),
+                LinearConstraint(time, -np.inf, capacity),
+            ],
+            # (no presolve: the pruned programs are small)
+            options={"mip_rel_gap": 0.0, "presolve": False},
+        )
     if result.x is None:  # pragma: no cover - HiGHS always finds the empty plan
         return Choice(action, 0.0, 0.0)
     chosen = result.x > 0.5
@@ -80,3 +84,25 @@ def _prune(
     rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
     keep[order[rank < most]] = True
     return rows[keep], cols[keep]
+
+
+@contextmanager
+def _c_stdout_silenced() -> Iterator[None]:
+    """Send the C-level standard output to nowhere for a moment: HiGHS sometimes prints a
+    line of its own from a MIP heuristic (``transformNewIntegerFeasibleSolution``), with
+    no option to stop it, and a library must not print."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # no real stdout (captured): nothing to do
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)

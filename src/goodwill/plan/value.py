@@ -78,7 +78,10 @@ def action_values(
     out["margin"] = margin
     out["risk"] = leave_risk(table["health"], settings)
     out["response"] = response_factor(table)
-    lift = np.clip(column(table, "response_effect"), 0.0, None)
+    # the account's response beyond the portfolio's common lift after our contacts, plus
+    # the share of that common lift the plan counts as caused by them
+    background = column(table, "response_background") * float(plan["background_share"])
+    lift = np.clip(column(table, "response_effect") + background, 0.0, None)
     window = float(settings["responsiveness"]["window_weeks"])
     doses = dict(settings["responsiveness"]["dose"])
     channel = {"visit": "visit", "call": "call", "email": "email", "event_invitation": "event"}

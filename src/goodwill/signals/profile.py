@@ -24,7 +24,7 @@ TABLE_COLUMNS = (
     "level", "level_year_ago", "level_change", "time_for_each_other",
     "care_promises_kept_share", "care_response_hours", "breadth", "response_label",
     "response_effect", "response_low", "response_high", "response_p_group",
-    "response_segment_share", "attention_12m",
+    "response_segment_share", "response_background", "attention_12m",
 )  # fmt: skip
 
 
