@@ -58,3 +58,17 @@ def test_written_overrides_load_back(tmp_path: Path) -> None:
     assert s["health"]["weights"]["quotes_lost"] == 25.5
     assert s["health"]["watch_below"] == 61.0
     assert "[health.weights]" in dump_toml(s.data)
+
+
+def test_owner_and_region_tables_take_any_key_but_only_numbers(tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text("[plan.capacity]\nBP = 6\n[plan.travel_hours]\nLimburg = 2.0\n")
+    s = Settings.load(good)
+    assert s["plan"]["capacity"] == {"BP": 6.0}
+    assert s["plan"]["travel_hours"] == {"Limburg": 2.0}
+    for text, fragment in (("[plan.capacity]\nBP = -1\n", "cannot be negative"),
+                           ("[plan.capacity]\nBP = 'lots'\n", "must be a number")):  # fmt: skip
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text)
+        with pytest.raises(SettingsError, match=fragment):
+            Settings.load(bad)

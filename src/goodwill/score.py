@@ -100,7 +100,7 @@ class Snapshot:
         return flagged.drop(columns="_order").head(limit)
 
 
-def _as_date(value: dt.date | str | None, store: Store) -> dt.date:
+def as_date(value: dt.date | str | None, store: Store) -> dt.date:
     if value is None:
         return store.order_span()[1]
     if isinstance(value, dt.date):
@@ -128,7 +128,7 @@ def score(
     and value do not depend on them. Payments, credit advice and trust always come with
     health (:mod:`goodwill.signals.conduct`)."""
     settings = settings or Settings.for_store(store.path)
-    day = _as_date(as_of, store)
+    day = as_date(as_of, store)
     steps = 1.0 + profile + save
     report = progress or noop
     with gc_paused():

@@ -35,15 +35,7 @@ def _merge(base: dict[str, Any], user: Mapping[str, Any], file: str, prefix: str
     for key, value in user.items():
         where = f"{prefix}{key}"
         if open_table and key not in base:
-            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-                raise SettingsError(
-                    "{file}: '{key}' must be a number of at least 0, not {value!r}",
-                    file=file,
-                    key=where,
-                    value=value,
-                )
-            base[key] = float(value)
-            continue
+            base[key] = 0.0  # a number: checked as every number below
         if key not in base:
             raise SettingsError(
                 "{file}: unknown setting '{key}' (known here: {known})",

@@ -3,7 +3,6 @@ insurance cover withdrawn."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from goodwill.cli.commands_score import Db, SettingsFile
 from goodwill.cli.context import _, console, lang, write_table
 from goodwill.errors import GoodwillError
 from goodwill.i18n import N_, format_money, format_number
+from goodwill.score import as_date
 from goodwill.settings import Settings
 from goodwill.signals.credit import ADVICE, cover_withdrawn_what_if, credit_advice
 from goodwill.signals.payments import payment_behaviour, payment_reasons
@@ -24,15 +24,6 @@ ADVICE_WORDS = {
     "tighten": N_("tighten the terms"),
     "prepayment": N_("deliver only against prepayment"),
 }
-
-
-def _date(value: str | None, store: Store) -> dt.date:
-    if value is None:
-        return store.order_span()[1]
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise GoodwillError("'{value}' is not a date like 2026-10-31", value=value) from exc
 
 
 def _money(value: float) -> str:
@@ -63,7 +54,7 @@ def credit_command(
     --withdraw-all, which accounts change advice when insurance cover is withdrawn."""
     lg = lang()
     with Store.open(db, create=False) as store:
-        day = _date(as_of, store)
+        day = as_date(as_of, store)
         conf = Settings.for_store(store.path, settings)
         paid = payment_behaviour(store.con, day, conf)
     unknown = sorted(set(withdraw or []) - set(paid.index.astype(str)))

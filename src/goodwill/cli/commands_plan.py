@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -100,17 +99,16 @@ def plan_command(
     from goodwill.plan.calendar import digest as make_digest
     from goodwill.plan.calendar import ics
     from goodwill.plan.saved import save_plan
+    from goodwill.plan.week import facts_date
     from goodwill.score import score
 
     lg = lang()
     with Store.open(db, create=False) as store, progress_bar() as progress:
         conf = Settings.for_store(store.path, settings)
-        monday = week_start(week)
-        last = store.order_span()[1]
-        as_of = min(monday - dt.timedelta(days=1), last)
+        as_of, ends_early = facts_date(store, week_start(week))
         snapshot = score(store, as_of, settings=conf, progress=progress)
         plan = plan_week(store, week, conf, snapshot=snapshot)
-        if (monday - dt.timedelta(days=1) - as_of).days > 7:
+        if ends_early:
             plan.notes.append(
                 _("the data ends on {date}: the plan rests on the facts up to then",
                   date=as_of.isoformat())

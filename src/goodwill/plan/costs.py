@@ -4,7 +4,6 @@ policies it is compared with."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from goodwill.errors import GoodwillError
@@ -62,8 +61,3 @@ def capacity_hours(owner: str, settings: Settings) -> float:
     plan = settings["plan"]
     own = {str(k): float(v) for k, v in dict(plan["capacity"]).items()}
     return own.get(owner, float(plan["hours_per_week"]))
-
-
-def as_array(frame: pd.DataFrame) -> np.ndarray:
-    """The hours table as an array, actions in :data:`ACTIONS` order."""
-    return frame[list(ACTIONS)].to_numpy(float)

@@ -68,10 +68,3 @@ def saved_actions(store: Store, week: str) -> pd.DataFrame:
         [Purpose(**json.loads(p)) for p in frame["purpose"]], index=frame.index, dtype=object
     )
     return frame
-
-
-def saved_weeks(store: Store) -> pd.DataFrame:
-    """The saved plans, newest first: plan_id, week, as_of, holdout_share, seed."""
-    return store.con.execute(
-        "SELECT plan_id, week, as_of, holdout_share, seed FROM plans ORDER BY week DESC"
-    ).df()

@@ -9,7 +9,7 @@ import pandas as pd
 
 from goodwill.settings import Settings
 
-#: reason -> suggestion code (texts in goodwill.plan.purpose-style catalogs, see SUGGESTIONS)
+#: why an account is on the list (suggestion texts: goodwill.plan.calendar.STOP_WORDS)
 LOW_VALUE, INDIFFERENT = "low_value", "indifferent"
 
 

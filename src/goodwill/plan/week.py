@@ -15,7 +15,7 @@ import pandas as pd
 from goodwill.errors import GoodwillError
 from goodwill.plan.costs import ACTIONS, capacity
 from goodwill.plan.optimize import choose
-from goodwill.plan.purpose import Purpose, purpose_for
+from goodwill.plan.purpose import purpose_for
 from goodwill.plan.stop import stop_list
 from goodwill.plan.value import action_values, column
 from goodwill.score import Snapshot, score
@@ -92,6 +92,15 @@ def _context(store: Store, as_of: dt.date) -> tuple[pd.Series, pd.Series]:
     return regions, last
 
 
+def facts_date(store: Store, monday: dt.date) -> tuple[dt.date, bool]:
+    """The date a plan for the week of ``monday`` is scored as of: the day before it, or
+    the last order day when the data end earlier — and whether they end more than a week
+    before it (worth telling the user)."""
+    eve = monday - dt.timedelta(days=1)
+    as_of = min(eve, store.order_span()[1])
+    return as_of, (eve - as_of).days > 7
+
+
 def _event_ahead(monday: dt.date, settings: Settings) -> bool:
     """Is one of ``[plan] event_weeks`` within the four weeks from ``monday``?"""
     for week in settings["plan"]["event_weeks"]:
@@ -115,9 +124,8 @@ def plan_week(
     monday = week_start(week)
     notes: list[str] = []
     if snapshot is None:
-        _, last = store.order_span()
-        as_of = min(monday - dt.timedelta(days=1), last)
-        if (monday - dt.timedelta(days=1) - as_of).days > 7:
+        as_of, ends_early = facts_date(store, monday)
+        if ends_early:
             notes.append(f"the data ends on {as_of}: the plan rests on the facts up to then")
         snapshot = score(store, as_of, settings=settings)
     table = snapshot.table
@@ -199,10 +207,3 @@ def plan_week(
         holdout_share=share,
         notes=notes,
     )
-
-
-def purpose_of(row: pd.Series) -> Purpose:
-    """The purpose of a row of :attr:`Plan.actions`."""
-    value = row["purpose"]
-    assert isinstance(value, Purpose)
-    return value
