@@ -43,7 +43,7 @@ def render_plan(plan: Plan, limit: int = 20) -> None:
         console.print(note)
     owners = Table(title=_("Per account manager"), title_justify="left")
     for header in (N_("account manager"), N_("actions"), N_("hours"), N_("capacity"),
-                   N_("expected value")):  # fmt: skip
+                   N_("net value")):  # fmt: skip
         owners.add_column(_(header), justify="left" if header == "account manager" else "right")
     for owner, cap in sorted(plan.capacity.items()):
         rows = a[a["owner"] == owner]
@@ -58,7 +58,7 @@ def render_plan(plan: Plan, limit: int = 20) -> None:
     if len(a):
         table = Table(title=_("This week"), title_justify="left", show_lines=True)
         for header in (N_("account manager"), N_("account"), N_("action"), N_("hours"),
-                       N_("expected value"), N_("purpose")):  # fmt: skip
+                       N_("net value"), N_("purpose")):  # fmt: skip
             table.add_column(_(header))
         for _i, r in a.sort_values("net", ascending=False).head(limit).iterrows():
             table.add_row(
