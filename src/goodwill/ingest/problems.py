@@ -69,6 +69,33 @@ TEMPLATES: dict[str, str] = {
 }
 
 
+#: problem code -> what to do about it, in a few words (the web page's "fix" column)
+FIXES: dict[str, str] = {
+    "missing_column": N_("add the column, or map a column of the file to it"),
+    "unknown_column": N_("rename or map the column, or leave it out"),
+    "duplicate_column": N_("keep one column of that name"),
+    "bad_mapping": N_("map to a column of this table"),
+    "required": N_("fill in a value"),
+    "not_number": N_("write a number such as 1234.56 or 1.234,56"),
+    "not_integer": N_("write a whole number"),
+    "not_date": N_("write a date as yyyy-mm-dd or dd-mm-yyyy"),
+    "date_range": N_("correct the year"),
+    "month_first": N_("write the dates as yyyy-mm-dd or dd-mm-yyyy"),
+    "ambiguous_dates": N_("write the dates as yyyy-mm-dd"),
+    "mixed_dates": N_("use one date format for the whole column"),
+    "mixed_decimals": N_("use one decimal separator for the whole column"),
+    "bad_enum": N_("use one of the values listed"),
+    "not_boolean": N_("write yes or no"),
+    "negative": N_("write zero or more"),
+    "duplicate_key": N_("keep one row per key"),
+    "unknown_reference": N_("import the referenced row first, or correct the value"),
+    "other_account": N_("correct the account or the contact"),
+    "date_order": N_("correct one of the two dates"),
+    "ragged_row": N_("give the row as many fields as the header"),
+    "unreadable_row": N_("check the quotes and separators of the row"),
+}
+
+
 #: the columns of a problem list, in every rendering (CLI table, CSV file)
 COLUMN_WORDS = (N_("file"), N_("row"), N_("column"), N_("value"), N_("problem"))
 
@@ -90,6 +117,11 @@ class Problem:
         return gettext(
             template, lang, column=self.column, value=self.value or "", detail=self.detail
         )
+
+    def fix(self, lang: Lang = "en") -> str:
+        """What to do about the problem, in a few words (empty when there is no rule)."""
+        hint = FIXES.get(self.code)
+        return gettext(hint, lang) if hint else ""
 
     def where(self, lang: Lang = "en") -> str:
         """``orders.csv, row 12, column amount``."""

@@ -1,0 +1,251 @@
+"""One account as the account page shows it: who it is, its latest scores with their
+reasons, level, responsiveness and conduct, its scores over time, its contacts, and a
+timeline of everything recorded about it — all as of the latest snapshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from goodwill.settings import Settings
+from goodwill.signals.reasons import Reason
+from goodwill.store import Store
+
+#: the kinds of events on the timeline, in the order they are offered as filters
+EVENT_KINDS = ("order", "interaction", "complaint", "invoice", "payment", "promise", "quote")
+
+_TIMELINE = """
+SELECT * FROM (
+  SELECT CAST(ordered_on AS DATE) AS day, 'order' AS kind, order_id AS ref, amount,
+         concat_ws(' · ', category, channel) AS detail,
+         CASE WHEN delivered_on IS NULL THEN 'not_delivered' ELSE 'delivered' END AS state,
+         CAST(delivered_on AS DATE) AS state_on
+  FROM orders WHERE account_id = $id AND NOT coalesce(is_test, false)
+  UNION ALL
+  SELECT CAST(occurred_on AS DATE), 'interaction', interaction_id, cost,
+         concat_ws(' · ', channel, direction, purpose, employee), NULL, NULL
+  FROM interactions WHERE account_id = $id
+  UNION ALL
+  SELECT CAST(opened_on AS DATE), 'complaint', complaint_id, NULL,
+         concat_ws(' · ', severity, category),
+         CASE WHEN resolved_on IS NULL THEN 'open' ELSE 'resolved' END,
+         CAST(resolved_on AS DATE)
+  FROM complaints WHERE account_id = $id
+  UNION ALL
+  SELECT CAST(issued_on AS DATE), 'invoice', invoice_id, amount, NULL, 'due',
+         CAST(due_on AS DATE)
+  FROM invoices WHERE account_id = $id
+  UNION ALL
+  SELECT CAST(paid_on AS DATE), 'payment', invoice_id, coalesce(paid_amount, amount), NULL,
+         CASE WHEN CAST(paid_on AS DATE) > CAST(due_on AS DATE) THEN 'late' ELSE 'on_time' END,
+         CAST(due_on AS DATE)
+  FROM invoices WHERE account_id = $id AND paid_on IS NOT NULL
+  UNION ALL
+  SELECT CAST(made_on AS DATE), 'promise', promise_id, NULL,
+         concat_ws(' · ', description, made_by),
+         CASE WHEN kept_on IS NULL THEN 'not_kept' ELSE 'kept' END, CAST(due_on AS DATE)
+  FROM promises WHERE account_id = $id
+  UNION ALL
+  SELECT CAST(issued_on AS DATE), 'quote', quote_id, amount, lost_to, status,
+         CAST(decided_on AS DATE)
+  FROM quotes WHERE account_id = $id
+) WHERE day <= $as_of
+"""
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """Everything the account page shows of one account."""
+
+    account_id: str
+    #: the accounts row (name, kind, owner, segment, ..., parent_id)
+    info: dict[str, Any]
+    #: the parent's (id, name) when the account belongs to a group
+    parent: tuple[str, str] | None
+    #: the group's other members: (id, name), when the account is a parent
+    members: list[tuple[str, str]]
+    as_of: dt.date | None
+    #: the latest snapshot row's figures (health, status, trend, values, level, ...)
+    scores: dict[str, Any]
+    reasons: list[Reason]
+    #: level and responsiveness evidence (the snapshot's profile JSON; reasons as Reason)
+    profile: dict[str, Any]
+    #: payment, credit, trust and service figures (the snapshot's conduct JSON)
+    conduct: dict[str, Any]
+    #: as_of, health, clv_12m, net_value, revenue_12m: every saved snapshot, oldest first
+    history: pd.DataFrame
+    #: contact_id, name, role, email, started_on, left_on, active, left_recently
+    contacts: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def scored(self) -> bool:
+        return bool(self.scores)
+
+    def topic_reasons(self, topic: str) -> list[Reason]:
+        """Reasons of one topic of the profile or conduct (``level_reasons``,
+        ``response_reasons``, ``payment_reasons``, ``credit_reasons``, ``trust_reasons``,
+        ``service_reasons``)."""
+        found = self.profile.get(topic) or self.conduct.get(topic) or []
+        return [Reason.from_dict(r) for r in found]
+
+    @property
+    def active_contacts(self) -> int:
+        return int(self.contacts["active"].sum()) if len(self.contacts) else 0
+
+
+def _json(text: Any) -> dict[str, Any]:
+    if not isinstance(text, str) or not text:
+        return {}
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {}
+
+
+def _clean(value: Any) -> Any:
+    """NaN and NaT as None, numpy scalars as Python ones, timestamps as dates."""
+    if value is None:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.to_pydatetime()
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def account_view(store: Store, account_id: str, settings: Settings) -> AccountView | None:
+    """The account page's data for ``account_id``, or None for an unknown account."""
+    con = store.con
+    info_frame = con.execute("SELECT * EXCLUDE (_import_id) FROM accounts WHERE account_id = ?",
+                             [account_id]).df()  # fmt: skip
+    if info_frame.empty:
+        return None
+    info = {str(k): _clean(v) for k, v in info_frame.iloc[0].items()}
+    parent = None
+    if info.get("parent_id"):
+        row = con.execute("SELECT account_id, name FROM accounts WHERE account_id = ?",
+                          [info["parent_id"]]).fetchone()  # fmt: skip
+        parent = (str(row[0]), str(row[1])) if row else (str(info["parent_id"]), "")
+    members = [
+        (str(i), str(n))
+        for i, n in con.execute(
+            "SELECT account_id, name FROM accounts WHERE parent_id = ? ORDER BY 1", [account_id]
+        ).fetchall()
+    ]
+    snap = con.execute(
+        "SELECT * FROM health_snapshots WHERE account_id = ? ORDER BY as_of DESC LIMIT 1",
+        [account_id],
+    ).df()
+    notes: list[str] = []
+    scores: dict[str, Any] = {}
+    reasons: list[Reason] = []
+    profile: dict[str, Any] = {}
+    conduct: dict[str, Any] = {}
+    as_of: dt.date | None = None
+    if len(snap):
+        latest = snap.iloc[0]
+        as_of = pd.Timestamp(latest["as_of"]).date()
+        scores = {str(k): _clean(v) for k, v in latest.items()
+                  if k not in ("reasons", "signals", "profile", "conduct")}  # fmt: skip
+        scores["signals"] = _json(latest["signals"])
+        reasons = [Reason.from_dict(r) for r in json.loads(latest["reasons"] or "[]")]
+        profile = _json(latest["profile"])
+        conduct = _json(latest["conduct"])
+    history = con.execute(
+        "SELECT as_of, health, clv_12m, net_value, revenue_12m FROM health_snapshots "
+        "WHERE account_id = ? ORDER BY as_of",
+        [account_id],
+    ).df()
+    day = as_of or dt.date.today()
+    window = int(float(settings["health"]["departure_window_days"]))
+    contacts = con.execute(
+        """SELECT contact_id, name, role, email, CAST(started_on AS DATE) AS started_on,
+                  CAST(left_on AS DATE) AS left_on,
+                  (started_on IS NULL OR CAST(started_on AS DATE) <= $a)
+                    AND (left_on IS NULL OR CAST(left_on AS DATE) > $a) AS active,
+                  left_on IS NOT NULL AND CAST(left_on AS DATE) <= $a
+                    AND CAST(left_on AS DATE) > $a - $w AS left_recently
+           FROM contacts WHERE account_id = $id
+           ORDER BY active DESC, left_on DESC NULLS FIRST, name""",
+        {"id": account_id, "a": day, "w": window},
+    ).df()
+    return AccountView(
+        account_id=account_id,
+        info=info,
+        parent=parent,
+        members=members,
+        as_of=as_of,
+        scores=scores,
+        reasons=reasons,
+        profile=profile,
+        conduct=conduct,
+        history=history,
+        contacts=contacts,
+        notes=notes,
+    )
+
+
+def account_timeline(
+    store: Store,
+    account_id: str,
+    as_of: dt.date | None = None,
+    *,
+    kinds: tuple[str, ...] = EVENT_KINDS,
+    limit: int | None = 200,
+) -> tuple[pd.DataFrame, int]:
+    """Everything recorded about ``account_id`` up to ``as_of`` (default: all), newest
+    first: day, kind (:data:`EVENT_KINDS`), ref (the row's id), amount, detail (the
+    row's own words: category, channel, purpose ...), state (delivered, open, resolved,
+    due, late, on_time, kept, not_kept, or a quote's status) and state_on (the date that
+    goes with the state); at most ``limit`` events, and how many there are in all."""
+    chosen = [k for k in kinds if k in EVENT_KINDS] or list(EVENT_KINDS)
+    params = {"id": account_id, "as_of": as_of or dt.date(9999, 12, 31), "kinds": chosen}
+    sql = f"SELECT * FROM ({_TIMELINE}) WHERE kind IN (SELECT unnest($kinds))"
+    total = store.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()
+    cap = "" if limit is None else f" LIMIT {int(limit)}"
+    frame = store.con.execute(f"{sql} ORDER BY day DESC, kind, ref{cap}", params).df()
+    return frame, int(total[0]) if total else 0
+
+
+def history_series(view: AccountView) -> dict[str, Any]:
+    """Health and value over time as JSON-ready columns (days since the epoch for the
+    x axis, in seconds as uPlot expects)."""
+    h = view.history
+    epoch = [
+        int(pd.Timestamp(d).timestamp()) for d in h["as_of"]
+    ] if len(h) else []  # fmt: skip
+
+    def values(col: str) -> list[float | None]:
+        return [None if v != v else round(float(v), 2) for v in h[col]] if len(h) else []
+
+    return {
+        "x": epoch,
+        "health": values("health"),
+        "value": values("clv_12m"),
+        "net_value": values("net_value"),
+        "revenue": values("revenue_12m"),
+    }
+
+
+def timeline_series(events: pd.DataFrame) -> dict[str, Any]:
+    """The timeline's events as JSON-ready points per kind: x in seconds, y the kind's
+    lane, with refs for tooltips."""
+    out = []
+    for lane, kind in enumerate(EVENT_KINDS):
+        part = events[events["kind"] == kind]
+        if part.empty:
+            continue
+        out.append(
+            {
+                "kind": kind,
+                "lane": lane,
+                "x": [int(pd.Timestamp(d).timestamp()) for d in part["day"]],
+                "refs": part["ref"].astype(str).tolist(),
+            }
+        )
+    return {"kinds": list(EVENT_KINDS), "series": out}

@@ -1,0 +1,142 @@
+"""Payments and credit as of the latest snapshot: accounts by credit advice, paged and
+sorted in DuckDB, with each account's payment figures and its first reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from goodwill.signals.reasons import Reason
+from goodwill.store import Store
+
+ADVICE = ("prepayment", "tighten", "keep")
+SORTS: dict[str, str] = {
+    "advice": "advice_rank",
+    "name": "name",
+    "owner": "owner",
+    "score": "payment_score",
+    "open": "open_amount",
+    "overdue": "overdue_amount",
+    "oldest": "oldest_overdue_days",
+    "late": "days_beyond_terms_3m",
+}
+_BASE = """
+SELECT s.account_id, a.name, a.owner, s.payment_score, s.credit_advice,
+       CASE s.credit_advice WHEN 'prepayment' THEN 0 WHEN 'tighten' THEN 1 ELSE 2 END
+           AS advice_rank,
+       TRY_CAST(json_extract(s.conduct, '$.open_amount') AS DOUBLE) AS open_amount,
+       TRY_CAST(json_extract(s.conduct, '$.overdue_amount') AS DOUBLE) AS overdue_amount,
+       TRY_CAST(json_extract(s.conduct, '$.oldest_overdue_days') AS DOUBLE)
+           AS oldest_overdue_days,
+       TRY_CAST(json_extract(s.conduct, '$.days_beyond_terms_3m') AS DOUBLE)
+           AS days_beyond_terms_3m,
+       TRY_CAST(json_extract(s.conduct, '$.days_beyond_terms_12m') AS DOUBLE)
+           AS days_beyond_terms_12m,
+       TRY_CAST(json_extract(s.conduct, '$.suggested_terms_days') AS DOUBLE)
+           AS suggested_terms_days,
+       TRY_CAST(json_extract(s.conduct, '$.suggested_limit') AS DOUBLE) AS suggested_limit,
+       a.credit_limit, a.insured_limit,
+       CAST(json_extract(s.conduct, '$.credit_reasons') AS VARCHAR) AS credit_reasons,
+       CAST(json_extract(s.conduct, '$.payment_reasons') AS VARCHAR) AS payment_reasons
+FROM health_snapshots s JOIN accounts a USING (account_id)
+WHERE s.as_of = $as_of AND s.credit_advice IS NOT NULL
+"""
+
+
+@dataclass(frozen=True)
+class PaymentsPage:
+    as_of: dt.date
+    #: per account: the columns of the query and ``reason`` (a Reason or None)
+    rows: pd.DataFrame
+    total: int
+    page: int
+    per_page: int
+    sort: str
+    descending: bool
+    #: advice -> accounts (of every account, not only the filtered)
+    by_advice: dict[str, int]
+    #: money open and overdue over every account
+    open_amount: float
+    overdue_amount: float
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _first(*texts: Any) -> Reason | None:
+    for text in texts:
+        if isinstance(text, str) and text:
+            found = json.loads(text)
+            if found:
+                return Reason.from_dict(found[0])
+    return None
+
+
+def payments_page(
+    store: Store,
+    as_of: dt.date,
+    *,
+    advice: str | None = None,
+    owner: str | None = None,
+    sort: str = "advice",
+    descending: bool = False,
+    page: int = 1,
+    per_page: int = 25,
+) -> PaymentsPage:
+    """One page of the accounts scored as of ``as_of`` with their payment figures and
+    credit advice, filtered by ``advice`` and ``owner``, ordered by ``sort``
+    (:data:`SORTS`; within the advice the most money open first)."""
+    sort = sort if sort in SORTS else "advice"
+    per_page = max(1, min(int(per_page), 200))
+    params: dict[str, Any] = {"as_of": as_of}
+    where = ["true"]
+    if advice in ADVICE:
+        where.append("credit_advice = $advice")
+        params["advice"] = advice
+    if owner:
+        where.append("owner = $owner")
+        params["owner"] = owner
+    cond = " AND ".join(where)
+    con = store.con
+    totals = con.execute(
+        f"WITH b AS ({_BASE}) SELECT credit_advice, count(*), sum(open_amount), "
+        "sum(overdue_amount) FROM b GROUP BY 1",
+        {"as_of": as_of},
+    ).fetchall()
+    counted = con.execute(f"WITH b AS ({_BASE}) SELECT count(*) FROM b WHERE {cond}",
+                          params).fetchone()  # fmt: skip
+    total = int(counted[0]) if counted else 0
+    counts = {str(k): int(n) for k, n, _, _ in totals}
+    pages = max(1, math.ceil(total / per_page))
+    page = max(1, min(int(page), pages))
+    direction = "DESC" if descending else "ASC"
+    order = f"{SORTS[sort]} {direction} NULLS LAST, open_amount DESC NULLS LAST, account_id"
+    rows = con.execute(
+        f"WITH b AS ({_BASE}) SELECT * FROM b WHERE {cond} ORDER BY {order} "
+        f"LIMIT {per_page} OFFSET {(page - 1) * per_page}",
+        params,
+    ).df()
+    rows["reason"] = pd.Series(
+        [_first(c, p) for c, p in zip(rows.pop("credit_reasons"), rows.pop("payment_reasons"),
+                                      strict=True)],
+        index=rows.index,
+        dtype=object,
+    )  # fmt: skip
+    return PaymentsPage(
+        as_of=as_of,
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=per_page,
+        sort=sort,
+        descending=descending,
+        by_advice={a: counts.get(a, 0) for a in ADVICE},
+        open_amount=float(sum(o or 0.0 for _, _, o, _ in totals)),
+        overdue_amount=float(sum(o or 0.0 for _, _, _, o in totals)),
+    )

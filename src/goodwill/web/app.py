@@ -1,0 +1,113 @@
+"""The dashboard's app factory: ``create_app(db_path)`` opens the store (the app is its
+single writer while it runs), mounts the packaged static files and wires the routes.
+
+Every page is rendered on the server (Jinja2) in Dutch or English; htmx swaps a table
+or chart when a filter, page or sort order changes; uPlot draws the charts. See
+docs/web.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from goodwill._typing import Lang
+from goodwill.errors import GoodwillError
+from goodwill.i18n import normalize_lang
+from goodwill.settings import Settings
+from goodwill.store import Store
+from goodwill.web.routes import account, conduct, imports, plan, portfolio, status
+from goodwill.web.state import WebState
+from goodwill.web.templating import LANG_COOKIE, make_templates, render, request_lang
+
+__all__ = ["create_app"]
+
+
+def create_app(
+    db_path: str | Path,
+    settings: Settings | None = None,
+    *,
+    lang: Lang | str = "en",
+    store: Store | None = None,
+) -> FastAPI:
+    """The dashboard over the store at ``db_path`` (which must exist), in ``lang`` by
+    default. The app opens the store now — a missing, foreign or locked file is refused
+    here with a clear :class:`~goodwill.errors.StoreError` — and closes it on shutdown.
+    Pass ``store`` to serve an already open store (the caller keeps closing it)."""
+    opened = store or Store.open(db_path, create=False)
+    state = WebState(
+        store=opened,
+        settings=settings or Settings.for_store(opened.path),
+        lang=normalize_lang(lang),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if store is None:
+            state.close()
+
+    app = FastAPI(title="goodwill", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=lifespan)  # fmt: skip
+    app.state.goodwill = state
+    app.state.templates = make_templates()
+    static = resources.files("goodwill").joinpath("web/static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    for module in (portfolio, account, plan, conduct, imports, status):
+        app.include_router(module.router)
+    _handlers(app)
+
+    @app.middleware("http")
+    async def remember_lang(request: Request, call_next: Any) -> Response:
+        """``?lang=nl`` also sets the cookie that keeps the language."""
+        response: Response = await call_next(request)
+        asked = request.query_params.get("lang")
+        if asked in ("en", "nl"):
+            response.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="lax")
+        return response
+
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/health"
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(GoodwillError)
+    async def goodwill_error(request: Request, exc: GoodwillError) -> Response:
+        message = exc.message(request_lang(request))
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=400)
+        return render(request, "error.html", {"page_id": "error", "message": message},
+                      status_code=400)  # fmt: skip
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        if _wants_json(request):
+            return JSONResponse({"detail": problems}, status_code=400)
+        return render(request, "error.html", {"page_id": "error", "message": problems},
+                      status_code=400)  # fmt: skip
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and not _wants_json(request):
+            return render(request, "not_found.html",
+                          {"page_id": "not_found", "what": request.url.path},
+                          status_code=404)  # fmt: skip
+        if _wants_json(request) or exc.status_code != 404:
+            return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code)
+        return HTMLResponse(str(exc.detail), status_code=exc.status_code)

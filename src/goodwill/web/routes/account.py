@@ -1,0 +1,77 @@
+"""``/accounts/{id}``: one account — timeline, scores over time, reasons, contacts,
+payments and credit, level, responsiveness — and its print view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from goodwill.dashboard.account import (
+    EVENT_KINDS,
+    account_timeline,
+    account_view,
+    history_series,
+    timeline_series,
+)
+from goodwill.web.formatting import Formatter
+from goodwill.web.templating import is_fragment, render, request_lang, state_of
+
+router = APIRouter()
+#: events the timeline lists before "show all"
+TIMELINE_ROWS = 100
+
+
+def _context(request: Request, account_id: str, kind: str | None, all_: bool) -> dict[str, Any]:
+    state = state_of(request)
+    kinds = (kind,) if kind in EVENT_KINDS else EVENT_KINDS
+    with state.reading() as store:
+        view = account_view(store, account_id, state.settings)
+        if view is None:
+            return {}
+        events, n_events = account_timeline(store, account_id, view.as_of, kinds=kinds,
+                                            limit=None if all_ else TIMELINE_ROWS)  # fmt: skip
+    return {
+        "page_id": "account",
+        "view": view,
+        "events": events,
+        "n_events": n_events,
+        "kind": kind if kind in EVENT_KINDS else "",
+        "kinds": EVENT_KINDS,
+        "chart": {"history": history_series(view), "timeline": timeline_series(events)},
+        "kind_labels": {k: Formatter(request_lang(request)).word(k) for k in EVENT_KINDS},
+    }
+
+
+def _not_found(request: Request, account_id: str) -> HTMLResponse:
+    return render(request, "not_found.html", {"page_id": "not_found", "what": account_id},
+                  status_code=404)  # fmt: skip
+
+
+@router.get("/accounts/{account_id}", response_class=HTMLResponse, name="account")
+def account(
+    request: Request, account_id: str, kind: str | None = None, all: int = 0
+) -> HTMLResponse:
+    context = _context(request, account_id, kind, bool(all))
+    if not context:
+        return _not_found(request, account_id)
+    if is_fragment(request):
+        return render(request, "account_timeline.html", context)
+    return render(request, "account.html", context)
+
+
+@router.get("/accounts/{account_id}/print", response_class=HTMLResponse, name="account_print")
+def account_print(request: Request, account_id: str) -> HTMLResponse:
+    context = _context(request, account_id, None, False)
+    if not context:
+        return _not_found(request, account_id)
+    return render(request, "account_print.html", context)
+
+
+@router.get("/api/chart/account/{account_id}", name="account_chart")
+def account_chart(request: Request, account_id: str) -> JSONResponse:
+    context = _context(request, account_id, None, True)
+    if not context:
+        return JSONResponse({"detail": f"no account {account_id}"}, status_code=404)
+    return JSONResponse(context["chart"])

@@ -1,0 +1,60 @@
+"""``/payments`` and ``/service``: payments and credit advice; service to small and new
+accounts."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from goodwill.dashboard.payments import ADVICE, payments_page
+from goodwill.dashboard.portfolio import filter_choices
+from goodwill.dashboard.service import service_view
+from goodwill.dashboard.status import latest_as_of
+from goodwill.web.templating import is_fragment, render, state_of
+
+router = APIRouter()
+
+
+@router.get("/payments", response_class=HTMLResponse, name="payments")
+def payments(
+    request: Request,
+    advice: str | None = None,
+    owner: str | None = None,
+    sort: str = "advice",
+    dir: str = "asc",
+    page: int = 1,
+    per_page: int = 25,
+) -> HTMLResponse:
+    state = state_of(request)
+    with state.reading() as store:
+        as_of = latest_as_of(store)
+        if as_of is None:
+            return render(request, "empty.html", {"page_id": "payments"})
+        table = payments_page(store, as_of, advice=advice or None, owner=owner or None,
+                              sort=sort, descending=dir == "desc", page=page,
+                              per_page=per_page)  # fmt: skip
+        owners = filter_choices(store, as_of)["owner"]
+    context = {
+        "page_id": "payments",
+        "as_of": as_of,
+        "table": table,
+        "advice": advice or "",
+        "owner": owner or "",
+        "owners": owners,
+        "advices": ADVICE,
+    }
+    if is_fragment(request):
+        return render(request, "payments_results.html", context)
+    return render(request, "payments.html", context)
+
+
+@router.get("/service", response_class=HTMLResponse, name="service")
+def service(request: Request) -> HTMLResponse:
+    state = state_of(request)
+    with state.reading() as store:
+        as_of = latest_as_of(store)
+        if as_of is None:
+            return render(request, "empty.html", {"page_id": "service"})
+        view = state.cached(("service", as_of),
+                            lambda: service_view(store, as_of, state.settings))  # fmt: skip
+    return render(request, "service.html", {"page_id": "service", "view": view})

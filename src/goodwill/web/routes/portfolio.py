@@ -1,0 +1,113 @@
+"""``/``: the portfolio — value against health, the table beside it, the groups."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from goodwill.dashboard.portfolio import (
+    LEVELS,
+    PortfolioFilter,
+    account_groups,
+    chart_series,
+    portfolio_page,
+    portfolio_points,
+)
+from goodwill.dashboard.status import latest_as_of
+from goodwill.i18n import gettext
+from goodwill.web.formatting import WORDS
+from goodwill.web.templating import is_fragment, render, request_lang, state_of
+
+router = APIRouter()
+#: most points the chart draws; the ones needing attention are always among them
+CHART_POINTS = 2000
+
+
+def _filters(
+    owner: str | None = None,
+    segment: str | None = None,
+    level: str | None = None,
+    status: str | None = None,
+    group: str | None = None,
+    attention: str | None = None,
+) -> PortfolioFilter:
+    return PortfolioFilter(
+        owner=owner or None,
+        segment=segment or None,
+        level=level or None,
+        status=status or None,
+        group=group or None,
+        attention=attention in ("1", "true", "on", "yes"),
+    )
+
+
+Text = Annotated[str | None, Query()]
+
+
+def _chart(request: Request, filters: PortfolioFilter) -> dict[str, Any] | None:
+    state = state_of(request)
+    lang = request_lang(request)
+    labels = {lv: gettext(WORDS[lv], lang) for lv in LEVELS}
+    labels["unknown"] = gettext("level unknown", lang)
+    with state.reading() as store:
+        as_of = latest_as_of(store)
+        if as_of is None:
+            return None
+        points = portfolio_points(store, as_of, state.settings, filters, limit=CHART_POINTS)
+    return chart_series(points, labels)
+
+
+@router.get("/", response_class=HTMLResponse, name="portfolio")
+def portfolio(
+    request: Request,
+    owner: Text = None,
+    segment: Text = None,
+    level: Text = None,
+    status: Text = None,
+    group: Text = None,
+    attention: Text = None,
+    sort: str = "health",
+    dir: str = "asc",
+    page: int = 1,
+    per_page: int = 25,
+) -> HTMLResponse:
+    """The portfolio page, or (for htmx) only its results: chart data, table, groups."""
+    state = state_of(request)
+    filters = _filters(owner, segment, level, status, group, attention)
+    with state.reading() as store:
+        as_of = latest_as_of(store)
+        if as_of is None:
+            return render(request, "empty.html", {"page_id": "portfolio"})
+        table = portfolio_page(store, as_of, state.settings, filters, sort=sort,
+                               descending=dir == "desc", page=page,
+                               per_page=per_page)  # fmt: skip
+        groups, n_groups = account_groups(store, as_of, state.settings, filters)
+    context = {
+        "page_id": "portfolio",
+        "as_of": as_of,
+        "table": table,
+        "filters": filters,
+        "groups": groups,
+        "n_groups": n_groups,
+        "chart": _chart(request, filters),
+    }
+    if is_fragment(request):
+        return render(request, "portfolio_results.html", context)
+    return render(request, "portfolio.html", context)
+
+
+@router.get("/api/chart/portfolio", name="portfolio_chart")
+def portfolio_chart(
+    request: Request,
+    owner: Text = None,
+    segment: Text = None,
+    level: Text = None,
+    status: Text = None,
+    group: Text = None,
+    attention: Text = None,
+) -> JSONResponse:
+    """The portfolio chart's points as JSON (what the page embeds when it loads)."""
+    chart = _chart(request, _filters(owner, segment, level, status, group, attention))
+    return JSONResponse(chart or {"series": [], "total": 0, "shown": 0, "sampled": False})

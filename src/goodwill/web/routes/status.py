@@ -1,0 +1,42 @@
+"""``/health`` for monitoring, and ``POST /score`` to score the latest day again."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from goodwill import __version__
+from goodwill.dashboard.status import store_status
+from goodwill.score import score
+from goodwill.web.templating import state_of
+
+router = APIRouter()
+
+
+@router.get("/health", name="health")
+def health(request: Request) -> JSONResponse:
+    """``{"status": "ok", "store": ..., "schema_version": ..., "latest_snapshot": ...}``."""
+    with state_of(request).reading() as store:
+        status = store_status(store)
+    return JSONResponse(
+        {
+            "status": "ok",
+            "store": str(status.path),
+            "schema_version": status.schema_version,
+            "latest_snapshot": status.latest_snapshot.isoformat()
+            if status.latest_snapshot
+            else None,
+            "accounts": status.accounts,
+            "imports": status.imports,
+            "goodwill": __version__,
+        }
+    )
+
+
+@router.post("/score", name="score")
+def score_now(request: Request) -> RedirectResponse:
+    """Score as of the last order day (the start for a store that has none yet)."""
+    state = state_of(request)
+    with state.writing() as store:
+        score(store, None, settings=state.settings)
+    return RedirectResponse(request.url_for("portfolio"), status_code=303)

@@ -1,0 +1,67 @@
+"""The running dashboard's hold on its store: the single writer.
+
+DuckDB lets one process hold a store file, so while ``goodwill serve`` runs it is the
+only writer: imports and scoring go through it. One :class:`~goodwill.store.Store` is
+opened for the life of the app; writes take a lock, so they run one at a time, and
+reads run beside them on cursors of the same database (DuckDB's snapshots keep a read
+from seeing half a write).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from goodwill._typing import Lang
+from goodwill.settings import Settings
+from goodwill.store import Store
+
+
+@dataclass
+class WebState:
+    """The app's store, settings and default language, and the writer's lock."""
+
+    store: Store
+    settings: Settings
+    lang: Lang = "en"
+    _write_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: bumped by every write, so cached page data can tell it is stale
+    version: int = 0
+    _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """A store on its own cursor, for one request's reads."""
+        cursor = self.store.con.cursor()
+        try:
+            yield Store(cursor, self.store.path, self.store.schema_version)
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """The store itself, one writer at a time; cached page data is dropped after."""
+        with self._write_lock:
+            try:
+                yield self.store
+            finally:
+                self.version += 1
+                self._cache.clear()
+
+    def cached(self, key: tuple[Any, ...], make: Any) -> Any:
+        """``make()`` once per ``key`` until the next write."""
+        full = (self.version, *key)
+        if full not in self._cache:
+            self._cache[full] = make()
+        return self._cache[full]
+
+    def close(self) -> None:
+        self.store.close()
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
