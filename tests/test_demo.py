@@ -58,6 +58,7 @@ def test_demo_command_prints_the_overview(tmp_path: Path) -> None:
             "80",
             "--years",
             "1",
+            "--no-serve",
         ],
         capture_output=True,
         text=True,

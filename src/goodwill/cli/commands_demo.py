@@ -68,9 +68,18 @@ def demo(
     preset: Annotated[
         str, typer.Option("--preset", help="default, or hard (half the effects, double the noise).")
     ] = "default",
+    serve: Annotated[
+        bool,
+        typer.Option("--serve/--no-serve", help="End by serving the dashboard (default) or not."),
+    ] = True,
+    host: Annotated[str, typer.Option("--host", help="Address the dashboard listens on.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", help="Port the dashboard listens on.")] = 8765,
 ) -> None:
-    """Simulate a demo world ending last month, import it, score it monthly and show the
-    portfolio and the accounts that need attention."""
+    """Simulate a demo world ending last month, import it, score it monthly, show the
+    portfolio and the accounts that need attention, plan next week, and serve the
+    dashboard (unless --no-serve)."""
     from goodwill.demo import build_demo
 
     with progress_bar() as progress:
@@ -113,6 +122,10 @@ def demo(
         plan = plan_week(store, week_name(monday), last.settings, snapshot=last)
         save_plan(store, plan, last.settings)
     render_plan(plan, limit=8)
+    if serve:
+        from goodwill.cli.commands_serve import start
+
+        start(result.db, host, port, lang())
 
 
 def overview(

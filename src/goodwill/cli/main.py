@@ -19,6 +19,7 @@ from goodwill.cli import (
     commands_demo,
     commands_plan,
     commands_score,
+    commands_serve,
     commands_service,
     commands_simulate,
 )
@@ -43,6 +44,7 @@ REGISTRARS: list[Callable[[typer.Typer], None]] = [
     commands_credit.register,
     commands_service.register,
     commands_plan.register,
+    commands_serve.register,
 ]
 for _register in REGISTRARS:
     _register(app)
