@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -62,7 +63,12 @@ def test_demo_command_prints_the_overview(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
-        env={"COLUMNS": "160", "PATH": ""},
+        # (PYTHONPATH kept: a worktree's tests run its own source, not the installed one)
+        env={
+            "COLUMNS": "160",
+            "PATH": "",
+            **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"},
+        },
         timeout=300,
     )
     assert out.returncode == 0, out.stderr

@@ -15,8 +15,9 @@ Host = Annotated[str, typer.Option("--host", help="Address to listen on.")]
 Port = Annotated[int, typer.Option("--port", help="Port to listen on.")]
 
 
-def start(db: Path, host: str, port: int, language: str | None,
-          settings: Path | None = None) -> None:  # fmt: skip
+def start(
+    db: Path, host: str, port: int, language: str | None, settings: Path | None = None
+) -> None:
     """Open the store, say where the dashboard is, and serve until Ctrl-C."""
     from goodwill.web.server import address, check_port, serve
 

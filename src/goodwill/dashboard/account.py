@@ -121,15 +121,17 @@ def _clean(value: Any) -> Any:
 def account_view(store: Store, account_id: str, settings: Settings) -> AccountView | None:
     """The account page's data for ``account_id``, or None for an unknown account."""
     con = store.con
-    info_frame = con.execute("SELECT * EXCLUDE (_import_id) FROM accounts WHERE account_id = ?",
-                             [account_id]).df()  # fmt: skip
+    info_frame = con.execute(
+        "SELECT * EXCLUDE (_import_id) FROM accounts WHERE account_id = ?", [account_id]
+    ).df()
     if info_frame.empty:
         return None
     info = {str(k): _clean(v) for k, v in info_frame.iloc[0].items()}
     parent = None
     if info.get("parent_id"):
-        row = con.execute("SELECT account_id, name FROM accounts WHERE account_id = ?",
-                          [info["parent_id"]]).fetchone()  # fmt: skip
+        row = con.execute(
+            "SELECT account_id, name FROM accounts WHERE account_id = ?", [info["parent_id"]]
+        ).fetchone()
         parent = (str(row[0]), str(row[1])) if row else (str(info["parent_id"]), "")
     members = [
         (str(i), str(n))
@@ -150,8 +152,11 @@ def account_view(store: Store, account_id: str, settings: Settings) -> AccountVi
     if len(snap):
         latest = snap.iloc[0]
         as_of = pd.Timestamp(latest["as_of"]).date()
-        scores = {str(k): _clean(v) for k, v in latest.items()
-                  if k not in ("reasons", "signals", "profile", "conduct")}  # fmt: skip
+        scores = {
+            str(k): _clean(v)
+            for k, v in latest.items()
+            if k not in ("reasons", "signals", "profile", "conduct")
+        }
         scores["signals"] = _json(latest["signals"])
         reasons = [Reason.from_dict(r) for r in json.loads(latest["reasons"] or "[]")]
         profile = _json(latest["profile"])
@@ -216,9 +221,7 @@ def history_series(view: AccountView) -> dict[str, Any]:
     """Health and value over time as JSON-ready columns (days since the epoch for the
     x axis, in seconds as uPlot expects)."""
     h = view.history
-    epoch = [
-        int(pd.Timestamp(d).timestamp()) for d in h["as_of"]
-    ] if len(h) else []  # fmt: skip
+    epoch = [int(pd.Timestamp(d).timestamp()) for d in h["as_of"]] if len(h) else []
 
     def values(col: str) -> list[float | None]:
         return [None if v != v else round(float(v), 2) for v in h[col]] if len(h) else []

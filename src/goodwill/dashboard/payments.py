@@ -109,8 +109,9 @@ def payments_page(
         "sum(overdue_amount) FROM b GROUP BY 1",
         {"as_of": as_of},
     ).fetchall()
-    counted = con.execute(f"WITH b AS ({_BASE}) SELECT count(*) FROM b WHERE {cond}",
-                          params).fetchone()  # fmt: skip
+    counted = con.execute(
+        f"WITH b AS ({_BASE}) SELECT count(*) FROM b WHERE {cond}", params
+    ).fetchone()
     total = int(counted[0]) if counted else 0
     counts = {str(k): int(n) for k, n, _, _ in totals}
     pages = max(1, math.ceil(total / per_page))
@@ -123,11 +124,13 @@ def payments_page(
         params,
     ).df()
     rows["reason"] = pd.Series(
-        [_first(c, p) for c, p in zip(rows.pop("credit_reasons"), rows.pop("payment_reasons"),
-                                      strict=True)],
+        [
+            _first(c, p)
+            for c, p in zip(rows.pop("credit_reasons"), rows.pop("payment_reasons"), strict=True)
+        ],
         index=rows.index,
         dtype=object,
-    )  # fmt: skip
+    )
     return PaymentsPage(
         as_of=as_of,
         rows=rows,

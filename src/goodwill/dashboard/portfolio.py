@@ -194,8 +194,12 @@ def portfolio_page(
 def filter_choices(store: Store, as_of: dt.date) -> dict[str, list[str]]:
     """The owners, segments, levels and statuses of the accounts scored as of ``as_of``."""
     out: dict[str, list[str]] = {}
-    for name, source in (("owner", "a.owner"), ("segment", "a.segment"),
-                         ("level", "s.level"), ("status", "s.status")):  # fmt: skip
+    for name, source in (
+        ("owner", "a.owner"),
+        ("segment", "a.segment"),
+        ("level", "s.level"),
+        ("status", "s.status"),
+    ):
         rows = store.con.execute(
             f"SELECT DISTINCT {source} FROM health_snapshots s JOIN accounts a "
             f"USING (account_id) WHERE s.as_of = ? AND {source} IS NOT NULL ORDER BY 1",
@@ -310,8 +314,7 @@ def chart_series(chart: ChartPoints, label: dict[str, str]) -> dict[str, Any]:
                 "attention": part["needs_attention"].astype(bool).tolist(),
             }
         )
-    return {"series": series, "total": chart.total, "shown": len(frame),
-            "sampled": chart.sampled}  # fmt: skip
+    return {"series": series, "total": chart.total, "shown": len(frame), "sampled": chart.sampled}
 
 
 def format_reason(reason: Reason | None, lang: Lang) -> str:

@@ -18,8 +18,7 @@ from goodwill.store import Store
 
 def planned_weeks(store: Store) -> list[str]:
     """The weeks with a saved plan, newest first."""
-    return [r[0] for r in store.con.execute("SELECT week FROM plans ORDER BY week DESC")
-            .fetchall()]  # fmt: skip
+    return [r[0] for r in store.con.execute("SELECT week FROM plans ORDER BY week DESC").fetchall()]
 
 
 def default_week(store: Store) -> str:
@@ -66,8 +65,19 @@ def load_plan(store: Store, week: str, settings: Settings) -> Plan | None:
         [plan_id],
     ).df()
     actions = actions.drop(columns="plan_id").merge(names, on="account_id", how="left")
-    actions = actions[["owner", "account_id", "name", "action", "hours", "expected_value",
-                       "cost", "net", "purpose"]]  # fmt: skip
+    actions = actions[
+        [
+            "owner",
+            "account_id",
+            "name",
+            "action",
+            "hours",
+            "expected_value",
+            "cost",
+            "net",
+            "purpose",
+        ]
+    ]
     eligible = (
         store.con.execute(
             "SELECT account_id, owner, held_out, planned, best_net FROM plan_accounts "
@@ -78,10 +88,21 @@ def load_plan(store: Store, week: str, settings: Settings) -> Plan | None:
         .set_index("account_id")
     )
     table = _snapshot_table(store, as_of, settings)
-    stop = stop_list(table, settings) if len(table) else pd.DataFrame(
-        columns=["owner", "name", "why", "margin_12m", "attention_12m", "cost_to_serve_12m",
-                 "suggestion"]
-    )  # fmt: skip
+    stop = (
+        stop_list(table, settings)
+        if len(table)
+        else pd.DataFrame(
+            columns=[
+                "owner",
+                "name",
+                "why",
+                "margin_12m",
+                "attention_12m",
+                "cost_to_serve_12m",
+                "suggestion",
+            ]
+        )
+    )
     stop = stop[~stop.index.isin(actions["account_id"].tolist())]
     return Plan(
         week=str(week),

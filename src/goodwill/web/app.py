@@ -56,8 +56,9 @@ def create_app(
         if store is None:
             state.close()
 
-    app = FastAPI(title="goodwill", docs_url=None, redoc_url=None, openapi_url=None,
-                  lifespan=lifespan)  # fmt: skip
+    app = FastAPI(
+        title="goodwill", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.state.goodwill = state
     app.state.templates = make_templates()
     static = resources.files("goodwill").joinpath("web/static")
@@ -88,8 +89,9 @@ def _handlers(app: FastAPI) -> None:
         message = exc.message(request_lang(request))
         if _wants_json(request):
             return JSONResponse({"detail": message}, status_code=400)
-        return render(request, "error.html", {"page_id": "error", "message": message},
-                      status_code=400)  # fmt: skip
+        return render(
+            request, "error.html", {"page_id": "error", "message": message}, status_code=400
+        )
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
@@ -99,15 +101,19 @@ def _handlers(app: FastAPI) -> None:
         )
         if _wants_json(request):
             return JSONResponse({"detail": problems}, status_code=400)
-        return render(request, "error.html", {"page_id": "error", "message": problems},
-                      status_code=400)  # fmt: skip
+        return render(
+            request, "error.html", {"page_id": "error", "message": problems}, status_code=400
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404 and not _wants_json(request):
-            return render(request, "not_found.html",
-                          {"page_id": "not_found", "what": request.url.path},
-                          status_code=404)  # fmt: skip
+            return render(
+                request,
+                "not_found.html",
+                {"page_id": "not_found", "what": request.url.path},
+                status_code=404,
+            )
         if _wants_json(request) or exc.status_code != 404:
             return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code)
         return HTMLResponse(str(exc.detail), status_code=exc.status_code)

@@ -30,8 +30,9 @@ def _context(request: Request, account_id: str, kind: str | None, all_: bool) ->
         view = account_view(store, account_id, state.settings)
         if view is None:
             return {}
-        events, n_events = account_timeline(store, account_id, view.as_of, kinds=kinds,
-                                            limit=None if all_ else TIMELINE_ROWS)  # fmt: skip
+        events, n_events = account_timeline(
+            store, account_id, view.as_of, kinds=kinds, limit=None if all_ else TIMELINE_ROWS
+        )
     return {
         "page_id": "account",
         "view": view,
@@ -45,8 +46,9 @@ def _context(request: Request, account_id: str, kind: str | None, all_: bool) ->
 
 
 def _not_found(request: Request, account_id: str) -> HTMLResponse:
-    return render(request, "not_found.html", {"page_id": "not_found", "what": account_id},
-                  status_code=404)  # fmt: skip
+    return render(
+        request, "not_found.html", {"page_id": "not_found", "what": account_id}, status_code=404
+    )
 
 
 @router.get("/accounts/{account_id}", response_class=HTMLResponse, name="account")

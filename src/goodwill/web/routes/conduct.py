@@ -30,9 +30,16 @@ def payments(
         as_of = latest_as_of(store)
         if as_of is None:
             return render(request, "empty.html", {"page_id": "payments"})
-        table = payments_page(store, as_of, advice=advice or None, owner=owner or None,
-                              sort=sort, descending=dir == "desc", page=page,
-                              per_page=per_page)  # fmt: skip
+        table = payments_page(
+            store,
+            as_of,
+            advice=advice or None,
+            owner=owner or None,
+            sort=sort,
+            descending=dir == "desc",
+            page=page,
+            per_page=per_page,
+        )
         owners = filter_choices(store, as_of)["owner"]
     context = {
         "page_id": "payments",
@@ -55,6 +62,5 @@ def service(request: Request) -> HTMLResponse:
         as_of = latest_as_of(store)
         if as_of is None:
             return render(request, "empty.html", {"page_id": "service"})
-        view = state.cached(("service", as_of),
-                            lambda: service_view(store, as_of, state.settings))  # fmt: skip
+        view = state.cached(("service", as_of), lambda: service_view(store, as_of, state.settings))
     return render(request, "service.html", {"page_id": "service", "view": view})

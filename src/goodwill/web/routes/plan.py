@@ -69,8 +69,9 @@ def make_plan(request: Request, week: Annotated[str, Form()]) -> RedirectRespons
     with state.writing() as store:
         plan = plan_week(store, name, state.settings)
         save_plan(store, plan, state.settings)
-    return RedirectResponse(request.url_for("plan").include_query_params(week=name),
-                            status_code=303)  # fmt: skip
+    return RedirectResponse(
+        request.url_for("plan").include_query_params(week=name), status_code=303
+    )
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -83,8 +84,12 @@ def plan_calendar(request: Request, week: str, owner: str) -> Response:
     with state.reading() as store:
         plan = load_plan(store, week_name(week_start(week)), state.settings)
     if plan is None or owner not in set(plan.actions["owner"]) | set(plan.capacity):
-        return render(request, "not_found.html", {"page_id": "not_found",
-                      "what": f"{owner} {week}"}, status_code=404)  # fmt: skip
+        return render(
+            request,
+            "not_found.html",
+            {"page_id": "not_found", "what": f"{owner} {week}"},
+            status_code=404,
+        )
     body = ics(plan, owner, request_lang(request))
     filename = f"{_SAFE.sub('_', owner)}-{plan.week}.ics"
     return Response(

@@ -80,9 +80,16 @@ def portfolio(
         as_of = latest_as_of(store)
         if as_of is None:
             return render(request, "empty.html", {"page_id": "portfolio"})
-        table = portfolio_page(store, as_of, state.settings, filters, sort=sort,
-                               descending=dir == "desc", page=page,
-                               per_page=per_page)  # fmt: skip
+        table = portfolio_page(
+            store,
+            as_of,
+            state.settings,
+            filters,
+            sort=sort,
+            descending=dir == "desc",
+            page=page,
+            per_page=per_page,
+        )
         groups, n_groups = account_groups(store, as_of, state.settings, filters)
     context = {
         "page_id": "portfolio",
