@@ -39,16 +39,24 @@ _BASE = """
 SELECT s.account_id, a.name, a.owner, a.segment, a.parent_id, g.name AS group_name,
        s.health, s.status, s.trend, s.level, s.responsiveness, s.revenue_12m, s.clv_12m,
        s.net_value, s.credit_advice, s.payment_score, s.reasons,
-       coalesce(TRY_CAST(json_extract(s.conduct, '$.service_neglected') AS BOOLEAN), false)
-           AS service_neglected,
-       coalesce(TRY_CAST(json_extract(s.signals, '$.days_since_order') AS DOUBLE), 0)
-           > $silence AS dormant,
+       coalesce(f.service_neglected, false) AS service_neglected,
+       coalesce(f.dormant, false) AS dormant,
        CASE s.status WHEN 'at_risk' THEN 0 WHEN 'watch' THEN 1 ELSE 2 END AS status_rank,
        CASE s.level WHEN 'transactional' THEN 0 WHEN 'fruitful' THEN 1
                     WHEN 'growing_together' THEN 2 ELSE 3 END AS level_rank
 FROM health_snapshots s JOIN accounts a USING (account_id)
 LEFT JOIN accounts g ON g.account_id = a.parent_id
+LEFT JOIN _portfolio_flags f ON f.account_id = s.account_id
 WHERE s.as_of = $as_of
+"""
+#: the flags read from a snapshot's JSON (the costly part of a query over 50k accounts)
+_FLAGS = """
+SELECT account_id,
+       coalesce(TRY_CAST(json_extract(conduct, '$.service_neglected') AS BOOLEAN), false)
+           AS service_neglected,
+       coalesce(TRY_CAST(json_extract(signals, '$.days_since_order') AS DOUBLE), 0)
+           > $silence AS dormant
+FROM health_snapshots WHERE as_of = $as_of
 """
 #: at risk or on watch and still buying: the same rule as Snapshot.needing_attention
 _ALERT = "(status IN ('at_risk', 'watch') AND NOT dormant)"
@@ -120,8 +128,24 @@ class PortfolioPage:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def _params(store: Store, as_of: dt.date, settings: Settings) -> dict[str, Any]:
-    return {"as_of": as_of, "silence": float(settings["health"]["churn_silence_days"])}
+def attention_flags(store: Store, as_of: dt.date, settings: Settings) -> pd.DataFrame:
+    """Per account scored as of ``as_of``: ``service_neglected`` and ``dormant`` (no
+    order for ``health.churn_silence_days``), read from the snapshot's JSON once. Pass
+    the frame as ``flags`` to the functions here to skip reading it again (a caller that
+    serves many pages of one snapshot keeps it)."""
+    silence = float(settings["health"]["churn_silence_days"])
+    return store.con.execute(_FLAGS, {"as_of": as_of, "silence": silence}).df()
+
+
+def _params(
+    store: Store, as_of: dt.date, settings: Settings, flags: pd.DataFrame | None
+) -> dict[str, Any]:
+    """The query parameters, with the flags registered on the store's connection."""
+    frame = flags if flags is not None else attention_flags(store, as_of, settings)
+    # DuckDB refuses to register while an earlier result (a fetchone) is still open
+    store.con.execute("SELECT 1").fetchall()
+    store.con.register("_portfolio_flags", frame)
+    return {"as_of": as_of}
 
 
 def _top_reason(text: str | None) -> Reason | None:
@@ -141,6 +165,7 @@ def portfolio_page(
     descending: bool = False,
     page: int = 1,
     per_page: int = 25,
+    flags: pd.DataFrame | None = None,
 ) -> PortfolioPage:
     """The ``page``-th page (from 1) of the accounts scored as of ``as_of`` that pass
     ``filters``, ordered by ``sort`` (a key of :data:`SORTS`; unknown keys sort by
@@ -149,7 +174,7 @@ def portfolio_page(
     sort = sort if sort in SORTS else "health"
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     where, extra = filters.where()
-    params = {**_params(store, as_of, settings), **extra}
+    params = {**_params(store, as_of, settings, flags), **extra}
     con = store.con
     counts = con.execute(
         f"""WITH base AS ({_BASE}) SELECT count(*),
@@ -160,7 +185,7 @@ def portfolio_page(
                count(*) FILTER ({_ATTENTION})
             FROM base WHERE {where}""",
         params,
-    ).fetchone()
+    ).fetchall()[0]
     n, risk, watch, credit, neglected, flagged = (int(x) for x in (counts or (0,) * 6))
     pages = max(1, math.ceil(n / per_page))
     page = max(1, min(int(page), pages))
@@ -216,6 +241,7 @@ def account_groups(
     filters: PortfolioFilter | None = None,
     *,
     limit: int = 20,
+    flags: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Groups of accounts (a parent and the accounts whose ``parent_id`` names it) among
     those that pass ``filters``, rolled up: members, revenue, value, net value, the
@@ -223,7 +249,7 @@ def account_groups(
     groups there are."""
     filters = filters or PortfolioFilter()
     where, extra = filters.where()
-    params = {**_params(store, as_of, settings), **extra}
+    params = {**_params(store, as_of, settings, flags), **extra}
     grouped = f"""WITH base AS ({_BASE}),
         members AS (SELECT coalesce(parent_id, account_id) AS group_id, * FROM base
                     WHERE {where}),
@@ -233,7 +259,7 @@ def account_groups(
                           count(*) FILTER ({_ATTENTION}) AS needing_attention
                    FROM members GROUP BY 1
                    HAVING count(*) > 1 OR bool_or(parent_id IS NOT NULL))"""
-    total = store.con.execute(f"{grouped} SELECT count(*) FROM groups", params).fetchone()
+    total = store.con.execute(f"{grouped} SELECT count(*) FROM groups", params).fetchall()[0]
     frame = store.con.execute(
         f"""{grouped}
             SELECT g.group_id, coalesce(a.name, g.group_id) AS name, g.members,
@@ -264,6 +290,7 @@ def portfolio_points(
     filters: PortfolioFilter | None = None,
     *,
     limit: int = 2000,
+    flags: pd.DataFrame | None = None,
 ) -> ChartPoints:
     """Points of the portfolio chart for the accounts that pass ``filters``: every
     account needing attention (up to ``limit``, the most valuable first), then a fixed
@@ -271,12 +298,12 @@ def portfolio_points(
     filters change) up to ``limit`` points."""
     filters = filters or PortfolioFilter()
     where, extra = filters.where()
-    params = {**_params(store, as_of, settings), **extra}
+    params = {**_params(store, as_of, settings, flags), **extra}
     select = f"""WITH base AS ({_BASE})
         SELECT account_id, name, clv_12m AS x, health AS y, revenue_12m, level,
                {_ATTENTION} AS needs_attention
         FROM base WHERE {where}"""
-    total = store.con.execute(f"WITH q AS ({select}) SELECT count(*) FROM q", params).fetchone()
+    total = store.con.execute(f"WITH q AS ({select}) SELECT count(*) FROM q", params).fetchall()[0]
     n = int(total[0]) if total else 0
     flagged = store.con.execute(
         f"WITH q AS ({select}) SELECT * FROM q WHERE needs_attention "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
+import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
@@ -11,12 +13,14 @@ from goodwill.dashboard.portfolio import (
     LEVELS,
     PortfolioFilter,
     account_groups,
+    attention_flags,
     chart_series,
     portfolio_page,
     portfolio_points,
 )
 from goodwill.dashboard.status import latest_as_of
 from goodwill.i18n import gettext
+from goodwill.store import Store
 from goodwill.web.formatting import WORDS
 from goodwill.web.templating import is_fragment, render, request_lang, state_of
 
@@ -46,6 +50,15 @@ def _filters(
 Text = Annotated[str | None, Query()]
 
 
+def _flags(request: Request, store: Store, as_of: dt.date) -> pd.DataFrame:
+    """The snapshot's attention flags, read once per snapshot and write."""
+    state = state_of(request)
+    frame: pd.DataFrame = state.cached(
+        ("flags", as_of), lambda: attention_flags(store, as_of, state.settings)
+    )
+    return frame
+
+
 def _chart(request: Request, filters: PortfolioFilter) -> dict[str, Any] | None:
     state = state_of(request)
     lang = request_lang(request)
@@ -55,7 +68,14 @@ def _chart(request: Request, filters: PortfolioFilter) -> dict[str, Any] | None:
         as_of = latest_as_of(store)
         if as_of is None:
             return None
-        points = portfolio_points(store, as_of, state.settings, filters, limit=CHART_POINTS)
+        points = portfolio_points(
+            store,
+            as_of,
+            state.settings,
+            filters,
+            limit=CHART_POINTS,
+            flags=_flags(request, store, as_of),
+        )
     return chart_series(points, labels)
 
 
@@ -89,8 +109,11 @@ def portfolio(
             descending=dir == "desc",
             page=page,
             per_page=per_page,
+            flags=_flags(request, store, as_of),
         )
-        groups, n_groups = account_groups(store, as_of, state.settings, filters)
+        groups, n_groups = account_groups(
+            store, as_of, state.settings, filters, flags=_flags(request, store, as_of)
+        )
     context = {
         "page_id": "portfolio",
         "as_of": as_of,
