@@ -42,7 +42,7 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 
 
 def _write(sheet: Any, row: int, col: int, value: Any, kind: Kind, formats: Any) -> None:
-    if missing(value):
+    if missing(value) or value == "":
         sheet.write_blank(row, col, None)
     elif kind == "date":
         sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), formats["date"])
