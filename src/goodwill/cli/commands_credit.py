@@ -13,17 +13,12 @@ from goodwill.cli.commands_score import Db, SettingsFile
 from goodwill.cli.context import _, console, lang, write_table
 from goodwill.errors import GoodwillError
 from goodwill.i18n import N_, format_money, format_number
+from goodwill.report.words import ADVICE_WORDS
 from goodwill.score import as_date
 from goodwill.settings import Settings
 from goodwill.signals.credit import ADVICE, cover_withdrawn_what_if, credit_advice
 from goodwill.signals.payments import payment_behaviour, payment_reasons
 from goodwill.store import Store
-
-ADVICE_WORDS = {
-    "keep": N_("keep delivering on current terms"),
-    "tighten": N_("tighten the terms"),
-    "prepayment": N_("deliver only against prepayment"),
-}
 
 
 def _money(value: float) -> str:

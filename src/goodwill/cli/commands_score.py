@@ -12,6 +12,7 @@ from rich.table import Table
 
 from goodwill.cli.context import _, console, lang, progress_bar, write_table
 from goodwill.i18n import N_, format_money, format_number
+from goodwill.report.words import STATUS_WORDS, TREND_WORDS
 from goodwill.score import Snapshot
 from goodwill.settings import Settings, write_overrides
 from goodwill.signals.calibrate import Backtest
@@ -22,13 +23,6 @@ SettingsFile = Annotated[
     Path | None,
     typer.Option("--settings", help="Settings file (default: goodwill.toml beside the store)."),
 ]
-STATUS_WORDS = {"at_risk": N_("at risk"), "watch": N_("watch"), "healthy": N_("healthy")}
-TREND_WORDS = {
-    "improving": N_("improving"),
-    "stable": N_("stable"),
-    "deteriorating": N_("deteriorating"),
-    "new": N_("new"),
-}
 
 
 def render_snapshot(snapshot: Snapshot, limit: int = 15) -> None:

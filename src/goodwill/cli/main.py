@@ -18,6 +18,7 @@ from goodwill.cli import (
     commands_data,
     commands_demo,
     commands_plan,
+    commands_report,
     commands_score,
     commands_serve,
     commands_service,
@@ -45,6 +46,7 @@ REGISTRARS: list[Callable[[typer.Typer], None]] = [
     commands_service.register,
     commands_plan.register,
     commands_serve.register,
+    commands_report.register,
 ]
 for _register in REGISTRARS:
     _register(app)

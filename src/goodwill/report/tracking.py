@@ -8,34 +8,15 @@ offline and can be mailed as it is.
 from __future__ import annotations
 
 import html
-import json
 import math
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from goodwill._typing import Lang
 from goodwill.backtest.purchases import PurchaseBacktest
 from goodwill.i18n import format_number, gettext
+from goodwill.report.assets import script_json, uplot
 
 __all__ = ["tracking_html", "write_tracking_html"]
-
-_VENDOR = "web/static/vendor/uplot"
-
-
-@lru_cache(maxsize=1)
-def _vendor() -> tuple[str, str]:
-    """uPlot's minified script and stylesheet, read from the package."""
-    base = resources.files("goodwill").joinpath(_VENDOR)
-    return (
-        base.joinpath("uPlot.iife.min.js").read_text(encoding="utf-8"),
-        base.joinpath("uPlot.min.css").read_text(encoding="utf-8"),
-    )
-
-
-def _script_json(value: object) -> str:
-    """JSON safe to place inside a <script> element."""
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
 def _num(value: float, lang: Lang, decimals: int) -> str:
@@ -44,7 +25,7 @@ def _num(value: float, lang: Lang, decimals: int) -> str:
 
 def tracking_html(backtest: PurchaseBacktest, lang: Lang = "en") -> str:
     """The backtest report as a complete HTML document in ``lang``."""
-    script, style = _vendor()
+    script, style = uplot()
     b, t = backtest, backtest.tracking
     esc = html.escape
     title = gettext(
@@ -122,7 +103,7 @@ thead th {{ border-bottom: 2px solid #999; }}
 {selection}
 <script>{script}</script>
 <script>
-const data = {_script_json(data)};
+const data = {script_json(data)};
 const calibrationLine = {{
   hooks: {{
     draw: [u => {{
