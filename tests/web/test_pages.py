@@ -177,6 +177,7 @@ def test_health_and_static_files(client: TestClient, web_db: object) -> None:
         "/static/vendor/uplot/uPlot.iife.min.js",
         "/static/goodwill.js",
         "/static/goodwill.css",
+        "/static/favicon.svg",
     ):
         assert client.get(path).status_code == 200, path
     page = get_page(client, "/")
