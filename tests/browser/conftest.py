@@ -153,6 +153,24 @@ def server(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
     assert "Traceback" not in text, f"the server logged an error:\n{text[-4000:]}"
 
 
+#: what a chart's canvas holds: its size, how many pixels are painted, in how many
+#: colours, whether uPlot built it, and the length of its PNG (``toDataURL``)
+PAINTED = """el => {
+  const c = el.querySelector('canvas');
+  if (!c) { return null; }
+  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const colours = new Set();
+  let painted = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] === 0) { continue; }
+    painted++;
+    colours.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]);
+  }
+  return {width: c.width, height: c.height, painted, colours: colours.size,
+          uplot: !!el.querySelector('.uplot'), png: c.toDataURL('image/png').length};
+}"""
+
+
 # -- the page and its watch -----------------------------------------------------------------
 
 
@@ -180,9 +198,12 @@ class Watch:
         # Chromium logs each response of 400 or more, also those Playwright reports no
         # response event for (the favicon): let pass only the ones a test expects
         status = re.search(r"status of (\d{3})", msg.text)
-        if status and self._ours(url):
-            if (int(status.group(1)), urlsplit(url).path) in self.expected:
-                return
+        if (
+            status
+            and self._ours(url)
+            and (int(status.group(1)), urlsplit(url).path) in self.expected
+        ):
+            return
         self.problems.append(f"console error: {msg.text} ({url})")
 
     def on_pageerror(self, error: Exception) -> None:

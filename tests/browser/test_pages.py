@@ -8,9 +8,9 @@ import json
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
-from tests.browser.conftest import Server, Watch
+from tests.browser.conftest import PAINTED, Server, Watch
 from tests.web.world import WEEK
 
 PAGES = {
@@ -21,28 +21,15 @@ PAGES = {
     "/import": "Import",
 }
 
-#: how much of a chart's canvas is painted, and in how many colours
-PAINTED = """el => {
-  const c = el.querySelector('canvas');
-  if (!c) { return null; }
-  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  const colours = new Set();
-  let painted = 0;
-  for (let i = 0; i < data.length; i += 4) {
-    if (data[i + 3] > 0) { painted++; colours.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]); }
-  }
-  return {width: c.width, height: c.height, painted, colours: colours.size};
-}"""
-
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page_opens(page: Page, path: str) -> None:
     response = page.goto(path)
     assert response is not None and response.status == 200
     expect(page.locator("main h1")).to_contain_text(PAGES[path])
-    expect(page.locator(f"#nav-{page.locator('body').get_attribute('data-page')}")).to_have_attribute(
-        "aria-current", "page"
-    )
+    expect(
+        page.locator(f"#nav-{page.locator('body').get_attribute('data-page')}")
+    ).to_have_attribute("aria-current", "page")
 
 
 def open_first_account(page: Page) -> str:
@@ -106,13 +93,15 @@ def test_the_plan_shows_the_week_and_its_calendar_file_downloads(page: Page) -> 
         owners.first.locator("[data-testid=ics-link]").click()
     download = info.value
     assert download.suggested_filename.endswith(".ics") and owner in download.suggested_filename
-    text = open(download.path(), encoding="utf-8").read()  # noqa: PTH123
+    text = download.path().read_text(encoding="utf-8")
     assert text.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in text
     assert text.rstrip().endswith("END:VCALENDAR")
     # one account manager's actions only
     owners.first.locator("a").first.click()
     expect(page).to_have_url(re.compile(r"owner="))
-    got = set(page.locator("#actions-table tbody tr").evaluate_all("rs => rs.map(r => r.dataset.owner)"))
+    got = set(
+        page.locator("#actions-table tbody tr").evaluate_all("rs => rs.map(r => r.dataset.owner)")
+    )
     assert got == {owner}
 
 
@@ -162,7 +151,8 @@ def test_a_bad_import_lists_every_problem_and_writes_nothing(
     watch.expect(422, "/import")
     page.select_option("#import-table", "orders")
     page.set_input_files(
-        "#import-file", files=[{"name": "orders-bad.csv", "mimeType": "text/csv", "buffer": bad.encode()}]
+        "#import-file",
+        files=FilePayload(name="orders-bad.csv", mimeType="text/csv", buffer=bad.encode()),
     )
     with page.expect_navigation():
         page.click("#import-submit")
