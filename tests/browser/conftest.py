@@ -25,8 +25,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture says why: a skip, or a failure in CI
+    expect = None  # type: ignore[assignment]
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
+
+__all__ = ["PAINTED", "Server", "Watch", "chromium_path", "expect"]
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Chromium's flags for this machine's closed network and a root user (docs/web.md)
@@ -61,6 +68,9 @@ def _browser_missing() -> str | None:
     except ImportError:
         return "Playwright is not installed (make install, or pip install -e '.[dev]')"
     if chromium_path() is None:
+        asked = os.environ.get("GOODWILL_CHROMIUM")
+        if asked:
+            return f"GOODWILL_CHROMIUM={asked} is not a file"
         return "Chromium is not installed (make install runs apt-get install -y chromium)"
     return None
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import FilePayload, Page, expect
 
-from tests.browser.conftest import PAINTED, Server, Watch
+from tests.browser.conftest import PAINTED, Server, Watch, expect
 from tests.web.world import WEEK
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 PAGES = {
     "/": "Portfolio",
@@ -152,7 +155,7 @@ def test_a_bad_import_lists_every_problem_and_writes_nothing(
     page.select_option("#import-table", "orders")
     page.set_input_files(
         "#import-file",
-        files=FilePayload(name="orders-bad.csv", mimeType="text/csv", buffer=bad.encode()),
+        files={"name": "orders-bad.csv", "mimeType": "text/csv", "buffer": bad.encode()},
     )
     with page.expect_navigation():
         page.click("#import-submit")

@@ -4,11 +4,14 @@ the rows follow them; the chart is drawn and opens an account; the language swit
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PAINTED
+from tests.browser.conftest import PAINTED, expect
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 TABLE = "#portfolio-table tbody tr"
 #: Dutch money as Babel writes it: euro sign, a (no-break) space, dots between thousands
