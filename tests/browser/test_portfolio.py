@@ -229,3 +229,18 @@ def test_switching_language_keeps_the_filtered_view(page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page.locator("#filter-segment")).to_have_value("food")
     assert set(column(page, "segment")) == {"food"}
+
+
+def test_back_after_a_filter_shows_the_unfiltered_view_with_its_chart(page: Page) -> None:
+    open_portfolio(page)
+    everyone = total(page)
+    page.select_option("#filter-owner", index=1)
+    expect(page).to_have_url(re.compile(r"owner="))
+    expect(page.locator("#portfolio-pager-position")).not_to_have_attribute(
+        "data-total", str(everyone)
+    )
+    page.go_back()
+    expect(page.locator("#portfolio-pager-position")).to_have_attribute("data-total", str(everyone))
+    expect(page.locator("#filter-owner")).to_have_value("")
+    drawn = page.locator("#portfolio-chart").evaluate(PAINTED)
+    assert drawn and drawn["painted"] > 2000, drawn
