@@ -80,7 +80,9 @@ def _in_ci() -> bool:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test in this folder is a browser test."""
+    """Every test in this folder is a browser test. (Under xdist each worker starts its own
+    server and Chromium: ``--dist loadgroup`` would keep them on one worker, but xdist 3.8
+    groups nothing under pytest 9.2, which no longer reads the ``_nodeid`` it rewrites.)"""
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.path)).parents:
