@@ -1,6 +1,7 @@
 # The two commands of the README: `make demo` and `make test`.
 # Both create .venv when it is missing and install what they need: the demo only
-# goodwill itself; the tests also the dev tools, the Spark extra and Java 17.
+# goodwill itself; the tests also the dev tools, the Spark extra, Java 17 and Debian's
+# Chromium (the browser tests drive it with Playwright, which must not fetch its own).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -19,6 +20,7 @@ $(CORE): pyproject.toml | $(BIN)/python
 
 $(FULL): pyproject.toml | $(BIN)/python
 	command -v java >/dev/null || (apt-get update && apt-get install -y openjdk-17-jre-headless)
+	command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || (apt-get update && apt-get install -y chromium)
 	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	touch $(CORE) $(FULL)
 

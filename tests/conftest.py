@@ -17,6 +17,15 @@ ACCOUNTS_CSV = (
 )
 
 
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small simulated world of tests/web/world.py as a store, built once per worker
+    and shared by the web and browser tests (which only read it, or copy it to write)."""
+    from tests.web.world import build_world_store
+
+    return build_world_store(tmp_path_factory.mktemp("web"))
+
+
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` in ``encoding``, with the newlines given."""
     path.write_bytes(text.encode(encoding))

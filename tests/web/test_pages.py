@@ -177,8 +177,10 @@ def test_health_and_static_files(client: TestClient, web_db: object) -> None:
         "/static/vendor/uplot/uPlot.iife.min.js",
         "/static/goodwill.js",
         "/static/goodwill.css",
+        "/static/favicon.svg",
     ):
         assert client.get(path).status_code == 200, path
+    assert client.get("/favicon.ico").url.path == "/static/favicon.svg"
     page = get_page(client, "/")
     assert "/static/vendor/htmx/htmx.min.js" in page and "http" not in re.sub(
         r'href="[^"]*"|data-[a-z-]+="[^"]*"', "", page.split("<body")[0]

@@ -1,9 +1,10 @@
-"""``/health`` for monitoring, and ``POST /score`` to score the latest day again."""
+"""``/health`` for monitoring, ``POST /score`` to score the latest day again, and
+``/favicon.ico`` for browsers that ask for it (on /health and other JSON)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from goodwill import __version__
 from goodwill.dashboard.status import store_status
@@ -40,3 +41,10 @@ def score_now(request: Request) -> RedirectResponse:
     with state.writing() as store:
         score(store, None, settings=state.settings)
     return RedirectResponse(request.url_for("portfolio"), status_code=303)
+
+
+@router.get("/favicon.ico", name="favicon", include_in_schema=False)
+def favicon() -> Response:
+    """The dashboard's icon where a browser looks for it by itself (a page without a
+    ``<link rel="icon">``, such as /health), instead of a 404 in its console."""
+    return RedirectResponse("/static/favicon.svg", status_code=308)

@@ -208,6 +208,17 @@
     });
   }
 
+  /* The language links name the address the page was loaded from; after htmx has pushed
+   * a filtered, sorted or paged view, point them at that view instead. */
+  function keepLanguageLinks() {
+    var links = document.querySelectorAll("a[hreflang]");
+    for (var i = 0; i < links.length; i++) {
+      var params = new URLSearchParams(window.location.search);
+      params.set("lang", links[i].getAttribute("hreflang"));
+      links[i].href = window.location.pathname + "?" + params.toString();
+    }
+  }
+
   function drawAll() {
     if (typeof uPlot === "undefined") { return; }
     drawPortfolio();
@@ -217,6 +228,8 @@
 
   document.addEventListener("DOMContentLoaded", drawAll);
   document.addEventListener("htmx:afterSettle", drawAll);
+  document.addEventListener("htmx:pushedIntoHistory", keepLanguageLinks);
+  document.addEventListener("htmx:historyRestore", keepLanguageLinks);
   var resizeTimer = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizeTimer);
