@@ -9,6 +9,7 @@ from seeing half a write).
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from goodwill._typing import Lang
+from goodwill.dashboard.status import latest_as_of
 from goodwill.settings import Settings
 from goodwill.store import Store
+
+_MISSING = object()
 
 
 @dataclass
@@ -32,6 +36,9 @@ class WebState:
     #: bumped by every write, so cached page data can tell it is stale
     version: int = 0
     _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    #: one lock per key being made, so concurrent requests make it once
+    _making: dict[tuple[Any, ...], threading.Lock] = field(default_factory=dict)
+    _guard: threading.Lock = field(default_factory=threading.Lock)
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -53,11 +60,28 @@ class WebState:
                 self._cache.clear()
 
     def cached(self, key: tuple[Any, ...], make: Any) -> Any:
-        """``make()`` once per ``key`` until the next write."""
+        """``make()`` once per ``key`` until the next write; requests that ask while it
+        is being made wait for it instead of making it again."""
         full = (self.version, *key)
-        if full not in self._cache:
-            self._cache[full] = make()
-        return self._cache[full]
+        found = self._cache.get(full, _MISSING)
+        if found is not _MISSING:
+            return found
+        with self._guard:
+            lock = self._making.setdefault(full, threading.Lock())
+        with lock:
+            found = self._cache.get(full, _MISSING)
+            if found is _MISSING:
+                found = make()
+                if full[0] == self.version:  # a write meanwhile: keep it for this request
+                    self._cache[full] = found
+        with self._guard:
+            self._making.pop(full, None)
+        return found
+
+    def latest_as_of(self, store: Store) -> dt.date | None:
+        """The latest snapshot's date, read once per write."""
+        found: dt.date | None = self.cached(("latest_as_of",), lambda: latest_as_of(store))
+        return found
 
     def close(self) -> None:
         self.store.close()

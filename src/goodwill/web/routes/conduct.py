@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse
 from goodwill.dashboard.payments import ADVICE, payments_page
 from goodwill.dashboard.portfolio import filter_choices
 from goodwill.dashboard.service import service_view
-from goodwill.dashboard.status import latest_as_of
 from goodwill.web.templating import is_fragment, render, state_of
 
 router = APIRouter()
@@ -27,7 +26,7 @@ def payments(
 ) -> HTMLResponse:
     state = state_of(request)
     with state.reading() as store:
-        as_of = latest_as_of(store)
+        as_of = state.latest_as_of(store)
         if as_of is None:
             return render(request, "empty.html", {"page_id": "payments"})
         table = payments_page(
@@ -59,7 +58,7 @@ def payments(
 def service(request: Request) -> HTMLResponse:
     state = state_of(request)
     with state.reading() as store:
-        as_of = latest_as_of(store)
+        as_of = state.latest_as_of(store)
         if as_of is None:
             return render(request, "empty.html", {"page_id": "service"})
         view = state.cached(("service", as_of), lambda: service_view(store, as_of, state.settings))
