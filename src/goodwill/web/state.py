@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from goodwill.settings import Settings
 from goodwill.store import Store
 
 _MISSING = object()
+#: values :meth:`WebState.recent` keeps
+RECENT = 64
 
 
 @dataclass
@@ -39,6 +42,8 @@ class WebState:
     #: one lock per key being made, so concurrent requests make it once
     _making: dict[tuple[Any, ...], threading.Lock] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
+    #: the most recently used values of :meth:`recent`, oldest first
+    _recent: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -58,6 +63,8 @@ class WebState:
             finally:
                 self.version += 1
                 self._cache.clear()
+                with self._guard:
+                    self._recent.clear()
 
     def cached(self, key: tuple[Any, ...], make: Any) -> Any:
         """``make()`` once per ``key`` until the next write; requests that ask while it
@@ -76,6 +83,22 @@ class WebState:
                     self._cache[full] = found
         with self._guard:
             self._making.pop(full, None)
+        return found
+
+    def recent(self, key: tuple[Any, ...], make: Any, keep: int = RECENT) -> Any:
+        """``make()`` for ``key``, kept among the ``keep`` most recently used until the
+        next write (an account's page, then its chart data or its timeline filtered)."""
+        full = (self.version, *key)
+        with self._guard:
+            if full in self._recent:
+                self._recent.move_to_end(full)
+                return self._recent[full]
+        found = make()
+        with self._guard:
+            if full[0] == self.version:
+                self._recent[full] = found
+                while len(self._recent) > keep:
+                    self._recent.popitem(last=False)
         return found
 
     def latest_as_of(self, store: Store) -> dt.date | None:
