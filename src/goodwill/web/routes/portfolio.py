@@ -60,23 +60,30 @@ def snapshot_rows(request: Request, store: Store, as_of: dt.date) -> pa.Table:
 
 
 def _chart(request: Request, filters: PortfolioFilter) -> dict[str, Any] | None:
+    """The chart's series for ``filters``, kept for the filters seen last (the page
+    embeds them and its chart data asks for the same)."""
     state = state_of(request)
     lang = request_lang(request)
-    labels = {lv: gettext(WORDS[lv], lang) for lv in LEVELS}
-    labels["unknown"] = gettext("level unknown", lang)
-    with state.reading() as store:
-        as_of = state.latest_as_of(store)
-        if as_of is None:
-            return None
-        points = portfolio_points(
-            store,
-            as_of,
-            state.settings,
-            filters,
-            limit=CHART_POINTS,
-            rows=snapshot_rows(request, store, as_of),
-        )
-    return chart_series(points, labels)
+
+    def make() -> dict[str, Any] | None:
+        labels = {lv: gettext(WORDS[lv], lang) for lv in LEVELS}
+        labels["unknown"] = gettext("level unknown", lang)
+        with state.reading() as store:
+            as_of = state.latest_as_of(store)
+            if as_of is None:
+                return None
+            points = portfolio_points(
+                store,
+                as_of,
+                state.settings,
+                filters,
+                limit=CHART_POINTS,
+                rows=snapshot_rows(request, store, as_of),
+            )
+        return chart_series(points, labels)
+
+    found: dict[str, Any] | None = state.recent(("portfolio_chart", filters, lang), make)
+    return found
 
 
 @router.get("/", response_class=HTMLResponse, name="portfolio")
