@@ -258,8 +258,12 @@ def main() -> None:
     finally:
         sampler.stop.set()
         sampler.join()
-        proc.terminate()
-        proc.wait(timeout=30)
+        proc.terminate()  # an overloaded server drains its queue first: wait, then kill
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
     errors = sum(timings.errors.values())
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, load average "
