@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,12 @@ from goodwill.store import Store
 
 END = dt.date(2025, 6, 30)
 AS_OF = dt.date(2025, 2, 28)
+
+
+def _own_source() -> dict[str, str]:
+    """PYTHONPATH kept, so the command runs this checkout's source (a worktree's), not
+    the installed one, which may read an older store version."""
+    return {k: v for k, v in os.environ.items() if k == "PYTHONPATH"}
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +202,7 @@ def test_score_and_evaluate_commands(world: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     with Store.open(db) as store:
         store.import_dir(world)
-    env = {"COLUMNS": "200", "PATH": "", "GOODWILL_LANG": "en"}
+    env = {"COLUMNS": "200", "PATH": "", "GOODWILL_LANG": "en", **_own_source()}
     out = subprocess.run(
         [sys.executable, "-m", "goodwill", "score", "--db", str(db), "--as-of", "2025-02-28",
          "--out", str(tmp_path / "snap.csv")],
@@ -222,7 +229,7 @@ def test_backtest_health_and_fit_on_own_history(world: Path, tmp_path: Path) -> 
     db = tmp_path / "s.duckdb"
     with Store.open(db) as store:
         store.import_dir(world)
-    env = {"COLUMNS": "200", "PATH": "", "GOODWILL_LANG": "en"}
+    env = {"COLUMNS": "200", "PATH": "", "GOODWILL_LANG": "en", **_own_source()}
     out = subprocess.run(
         [sys.executable, "-m", "goodwill", "backtest-health", "--db", str(db), "--fit"],
         capture_output=True, text=True, env=env, timeout=600,

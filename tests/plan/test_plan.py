@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,12 @@ from goodwill.store import Store
 
 END = dt.date(2025, 6, 30)
 WEEK = "2025-W27"  # the week after the data
+
+
+def _own_source() -> dict[str, str]:
+    """PYTHONPATH kept, so the command runs this checkout's source (a worktree's), not
+    the installed one, which may read an older store version."""
+    return {k: v for k, v in os.environ.items() if k == "PYTHONPATH"}
 
 
 @pytest.fixture(scope="module")
@@ -279,7 +286,7 @@ def test_weeks() -> None:
 def test_plan_and_review_commands(world_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "p.duckdb"
     db.write_bytes(world_db.read_bytes())
-    env = {"COLUMNS": "200", "PATH": "", "GOODWILL_LANG": "en"}
+    env = {"COLUMNS": "200", "PATH": "", "GOODWILL_LANG": "en", **_own_source()}
     (tmp_path / "goodwill.toml").write_text("[plan]\nholdout_share = 0.2\n", encoding="utf-8")
     out = subprocess.run(
         [sys.executable, "-m", "goodwill", "plan", "--db", str(db), "--week", "2025-W15",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,12 @@ ACCOUNTS = {
     "T": (10000, 10000),  # paid after the as-of date
     "N": (10000, 10000),  # no invoices
 }
+
+
+def _own_source() -> dict[str, str]:
+    """PYTHONPATH kept, so the command runs this checkout's source (a worktree's), not
+    the installed one, which may read an older store version."""
+    return {k: v for k, v in os.environ.items() if k == "PYTHONPATH"}
 
 
 def d(days: int) -> dt.date:
@@ -243,7 +250,7 @@ def test_credit_command(store_path: Path, tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    env = {"COLUMNS": "200", "PATH": "", "GOODWILL_LANG": "en"}
+    env = {"COLUMNS": "200", "PATH": "", "GOODWILL_LANG": "en", **_own_source()}
     db = tmp_path / "c.duckdb"
     db.write_bytes(store_path.read_bytes())
     out = subprocess.run(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from goodwill.signals.reasons import Reason
 from goodwill.store import Store
@@ -25,7 +26,7 @@ SORTS: dict[str, str] = {
     "oldest": "oldest_overdue_days",
     "late": "days_beyond_terms_3m",
 }
-_BASE = """
+_ROWS = """
 SELECT s.account_id, a.name, a.owner, s.payment_score, s.credit_advice,
        CASE s.credit_advice WHEN 'prepayment' THEN 0 WHEN 'tighten' THEN 1 ELSE 2 END
            AS advice_rank,
@@ -45,7 +46,10 @@ SELECT s.account_id, a.name, a.owner, s.payment_score, s.credit_advice,
        CAST(json_extract(s.conduct, '$.payment_reasons') AS VARCHAR) AS payment_reasons
 FROM health_snapshots s JOIN accounts a USING (account_id)
 WHERE s.as_of = $as_of AND s.credit_advice IS NOT NULL
+ORDER BY s.account_id
 """
+#: the rows every query here starts from (registered on the store's connection)
+_BASE = "SELECT * FROM _payments_rows"
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,15 @@ def _first(*texts: Any) -> Reason | None:
     return None
 
 
+def payments_rows(store: Store, as_of: dt.date) -> pa.Table:
+    """Every account scored as of ``as_of`` with credit advice, with its payment figures
+    and reasons read from the snapshot's JSON — the costly part over 50k accounts: pass
+    the table as ``rows`` to :func:`payments_page` to skip reading it again (the web app
+    keeps it per snapshot until the next write)."""
+    frame = store.con.execute(_ROWS, {"as_of": as_of}).df()
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
 def payments_page(
     store: Store,
     as_of: dt.date,
@@ -88,13 +101,14 @@ def payments_page(
     descending: bool = False,
     page: int = 1,
     per_page: int = 25,
+    rows: pa.Table | None = None,
 ) -> PaymentsPage:
     """One page of the accounts scored as of ``as_of`` with their payment figures and
     credit advice, filtered by ``advice`` and ``owner``, ordered by ``sort``
     (:data:`SORTS`; within the advice the most money open first)."""
     sort = sort if sort in SORTS else "advice"
     per_page = max(1, min(int(per_page), 200))
-    params: dict[str, Any] = {"as_of": as_of}
+    params: dict[str, Any] = {}
     where = ["true"]
     if advice in ADVICE:
         where.append("credit_advice = $advice")
@@ -104,10 +118,13 @@ def payments_page(
         params["owner"] = owner
     cond = " AND ".join(where)
     con = store.con
+    table = rows if rows is not None else payments_rows(store, as_of)
+    # DuckDB refuses to register while an earlier result (a fetchone) is still open
+    con.execute("SELECT 1").fetchall()
+    con.register("_payments_rows", table)
     totals = con.execute(
         f"WITH b AS ({_BASE}) SELECT credit_advice, count(*), sum(open_amount), "
-        "sum(overdue_amount) FROM b GROUP BY 1",
-        {"as_of": as_of},
+        "sum(overdue_amount) FROM b GROUP BY 1"
     ).fetchall()
     counted = con.execute(
         f"WITH b AS ({_BASE}) SELECT count(*) FROM b WHERE {cond}", params
@@ -118,22 +135,22 @@ def payments_page(
     page = max(1, min(int(page), pages))
     direction = "DESC" if descending else "ASC"
     order = f"{SORTS[sort]} {direction} NULLS LAST, open_amount DESC NULLS LAST, account_id"
-    rows = con.execute(
+    shown = con.execute(
         f"WITH b AS ({_BASE}) SELECT * FROM b WHERE {cond} ORDER BY {order} "
         f"LIMIT {per_page} OFFSET {(page - 1) * per_page}",
         params,
     ).df()
-    rows["reason"] = pd.Series(
+    shown["reason"] = pd.Series(
         [
             _first(c, p)
-            for c, p in zip(rows.pop("credit_reasons"), rows.pop("payment_reasons"), strict=True)
+            for c, p in zip(shown.pop("credit_reasons"), shown.pop("payment_reasons"), strict=True)
         ],
-        index=rows.index,
+        index=shown.index,
         dtype=object,
     )
     return PaymentsPage(
         as_of=as_of,
-        rows=rows,
+        rows=shown,
         total=total,
         page=page,
         per_page=per_page,

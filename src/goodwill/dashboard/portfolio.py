@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from goodwill._typing import Lang
 from goodwill.settings import Settings
@@ -35,29 +37,26 @@ LEVELS = ("transactional", "fruitful", "growing_together")
 #: most rows a page may hold
 MAX_PER_PAGE = 200
 
-_BASE = """
+_ROWS = """
 SELECT s.account_id, a.name, a.owner, a.segment, a.parent_id, g.name AS group_name,
        s.health, s.status, s.trend, s.level, s.responsiveness, s.revenue_12m, s.clv_12m,
-       s.net_value, s.credit_advice, s.payment_score, s.reasons,
-       coalesce(f.service_neglected, false) AS service_neglected,
-       coalesce(f.dormant, false) AS dormant,
+       s.net_value, s.credit_advice, s.payment_score,
+       CAST(json_extract(s.reasons, '$[0]') AS VARCHAR) AS top_reason,
+       coalesce(TRY_CAST(json_extract(s.conduct, '$.service_neglected') AS BOOLEAN), false)
+           AS service_neglected,
+       coalesce(TRY_CAST(json_extract(s.signals, '$.days_since_order') AS DOUBLE), 0)
+           > $silence AS dormant,
        CASE s.status WHEN 'at_risk' THEN 0 WHEN 'watch' THEN 1 ELSE 2 END AS status_rank,
        CASE s.level WHEN 'transactional' THEN 0 WHEN 'fruitful' THEN 1
-                    WHEN 'growing_together' THEN 2 ELSE 3 END AS level_rank
+                    WHEN 'growing_together' THEN 2 ELSE 3 END AS level_rank,
+       hash(s.account_id) AS sample_key
 FROM health_snapshots s JOIN accounts a USING (account_id)
 LEFT JOIN accounts g ON g.account_id = a.parent_id
-LEFT JOIN _portfolio_flags f ON f.account_id = s.account_id
 WHERE s.as_of = $as_of
+ORDER BY s.account_id
 """
-#: the flags read from a snapshot's JSON (the costly part of a query over 50k accounts)
-_FLAGS = """
-SELECT account_id,
-       coalesce(TRY_CAST(json_extract(conduct, '$.service_neglected') AS BOOLEAN), false)
-           AS service_neglected,
-       coalesce(TRY_CAST(json_extract(signals, '$.days_since_order') AS DOUBLE), 0)
-           > $silence AS dormant
-FROM health_snapshots WHERE as_of = $as_of
-"""
+#: the rows every query here starts from (registered on the store's connection)
+_BASE = "SELECT * FROM _portfolio_rows"
 #: at risk or on watch and still buying: the same rule as Snapshot.needing_attention
 _ALERT = "(status IN ('at_risk', 'watch') AND NOT dormant)"
 #: an alert on health, on credit, or on a neglected first order
@@ -128,31 +127,29 @@ class PortfolioPage:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def attention_flags(store: Store, as_of: dt.date, settings: Settings) -> pd.DataFrame:
-    """Per account scored as of ``as_of``: ``service_neglected`` and ``dormant`` (no
-    order for ``health.churn_silence_days``), read from the snapshot's JSON once. Pass
-    the frame as ``flags`` to the functions here to skip reading it again (a caller that
-    serves many pages of one snapshot keeps it)."""
+def portfolio_rows(store: Store, as_of: dt.date, settings: Settings) -> pa.Table:
+    """Every account scored as of ``as_of`` with what the portfolio shows and filters on:
+    its figures, its first reason (JSON), ``service_neglected`` and ``dormant`` (no order
+    for ``health.churn_silence_days``) read from the snapshot's JSON, and a fixed sample
+    key. Reading the JSON is the costly part over 50k accounts: pass the table as
+    ``rows`` to the functions here to skip reading it again (the web app keeps it per
+    snapshot until the next write)."""
     silence = float(settings["health"]["churn_silence_days"])
-    return store.con.execute(_FLAGS, {"as_of": as_of, "silence": silence}).df()
+    result = store.con.execute(_ROWS, {"as_of": as_of, "silence": silence})
+    table: pa.Table = result.df().pipe(pa.Table.from_pandas, preserve_index=False)
+    return table
 
 
-def _params(
-    store: Store, as_of: dt.date, settings: Settings, flags: pd.DataFrame | None
-) -> dict[str, Any]:
-    """The query parameters, with the flags registered on the store's connection."""
-    frame = flags if flags is not None else attention_flags(store, as_of, settings)
+def _register(store: Store, as_of: dt.date, settings: Settings, rows: pa.Table | None) -> None:
+    """Register the snapshot's rows on the store's connection as ``_portfolio_rows``."""
+    table = rows if rows is not None else portfolio_rows(store, as_of, settings)
     # DuckDB refuses to register while an earlier result (a fetchone) is still open
     store.con.execute("SELECT 1").fetchall()
-    store.con.register("_portfolio_flags", frame)
-    return {"as_of": as_of}
+    store.con.register("_portfolio_rows", table)
 
 
-def _top_reason(text: str | None) -> Reason | None:
-    if not text:
-        return None
-    found = json.loads(text)
-    return Reason.from_dict(found[0]) if found else None
+def _top_reason(text: Any) -> Reason | None:
+    return Reason.from_dict(json.loads(text)) if isinstance(text, str) and text else None
 
 
 def portfolio_page(
@@ -165,7 +162,7 @@ def portfolio_page(
     descending: bool = False,
     page: int = 1,
     per_page: int = 25,
-    flags: pd.DataFrame | None = None,
+    rows: pa.Table | None = None,
 ) -> PortfolioPage:
     """The ``page``-th page (from 1) of the accounts scored as of ``as_of`` that pass
     ``filters``, ordered by ``sort`` (a key of :data:`SORTS`; unknown keys sort by
@@ -174,7 +171,8 @@ def portfolio_page(
     sort = sort if sort in SORTS else "health"
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     where, extra = filters.where()
-    params = {**_params(store, as_of, settings, flags), **extra}
+    _register(store, as_of, settings, rows)
+    params = extra
     con = store.con
     counts = con.execute(
         f"""WITH base AS ({_BASE}) SELECT count(*),
@@ -190,35 +188,43 @@ def portfolio_page(
     pages = max(1, math.ceil(n / per_page))
     page = max(1, min(int(page), pages))
     order = f"{SORTS[sort]} {'DESC' if descending else 'ASC'} NULLS LAST, account_id"
-    rows = con.execute(
+    shown = con.execute(
         f"""WITH base AS ({_BASE})
             SELECT account_id, name, owner, segment, parent_id, group_name, health, status,
                    trend, level, responsiveness, revenue_12m, clv_12m, net_value,
                    credit_advice, payment_score, {_ATTENTION} AS needs_attention,
-                   reasons
+                   top_reason
             FROM base WHERE {where} ORDER BY {order}
             LIMIT {per_page} OFFSET {(page - 1) * per_page}""",
         params,
     ).df()
-    rows["top_reason"] = pd.Series(
-        [_top_reason(t) for t in rows.pop("reasons")], index=rows.index, dtype=object
+    shown["top_reason"] = pd.Series(
+        [_top_reason(t) for t in shown["top_reason"]], index=shown.index, dtype=object
     )
     return PortfolioPage(
         as_of=as_of,
-        rows=rows,
+        rows=shown,
         total=n,
         page=page,
         per_page=per_page,
         sort=sort,
         descending=descending,
         attention=Attention(n, risk, watch, credit, neglected, flagged),
-        choices=filter_choices(store, as_of),
+        choices=filter_choices(store, as_of, rows=rows),
     )
 
 
-def filter_choices(store: Store, as_of: dt.date) -> dict[str, list[str]]:
-    """The owners, segments, levels and statuses of the accounts scored as of ``as_of``."""
+def filter_choices(
+    store: Store, as_of: dt.date, *, rows: pa.Table | None = None
+) -> dict[str, list[str]]:
+    """The owners, segments, levels and statuses of the accounts scored as of ``as_of``
+    (read from ``rows``, the snapshot's :func:`portfolio_rows`, when given)."""
     out: dict[str, list[str]] = {}
+    if rows is not None:
+        for name in ("owner", "segment", "level", "status"):
+            values = pc.unique(rows.column(name).drop_null()).to_pylist()
+            out[name] = sorted(str(v) for v in values)
+        return out
     for name, source in (
         ("owner", "a.owner"),
         ("segment", "a.segment"),
@@ -241,7 +247,7 @@ def account_groups(
     filters: PortfolioFilter | None = None,
     *,
     limit: int = 20,
-    flags: pd.DataFrame | None = None,
+    rows: pa.Table | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Groups of accounts (a parent and the accounts whose ``parent_id`` names it) among
     those that pass ``filters``, rolled up: members, revenue, value, net value, the
@@ -249,7 +255,8 @@ def account_groups(
     groups there are."""
     filters = filters or PortfolioFilter()
     where, extra = filters.where()
-    params = {**_params(store, as_of, settings, flags), **extra}
+    _register(store, as_of, settings, rows)
+    params = extra
     grouped = f"""WITH base AS ({_BASE}),
         members AS (SELECT coalesce(parent_id, account_id) AS group_id, * FROM base
                     WHERE {where}),
@@ -259,17 +266,17 @@ def account_groups(
                           count(*) FILTER ({_ATTENTION}) AS needing_attention
                    FROM members GROUP BY 1
                    HAVING count(*) > 1 OR bool_or(parent_id IS NOT NULL))"""
-    total = store.con.execute(f"{grouped} SELECT count(*) FROM groups", params).fetchall()[0]
     frame = store.con.execute(
         f"""{grouped}
             SELECT g.group_id, coalesce(a.name, g.group_id) AS name, g.members,
                    g.revenue_12m, g.clv_12m, g.net_value, g.lowest_health,
-                   g.needing_attention
+                   g.needing_attention, count(*) OVER () AS n_groups
             FROM groups g LEFT JOIN accounts a ON a.account_id = g.group_id
             ORDER BY g.revenue_12m DESC NULLS LAST, g.group_id LIMIT {int(limit)}""",
         params,
     ).df()
-    return frame, int(total[0]) if total else 0
+    total = int(frame["n_groups"].iloc[0]) if len(frame) else 0
+    return frame.drop(columns="n_groups"), total
 
 
 @dataclass(frozen=True)
@@ -290,7 +297,7 @@ def portfolio_points(
     filters: PortfolioFilter | None = None,
     *,
     limit: int = 2000,
-    flags: pd.DataFrame | None = None,
+    rows: pa.Table | None = None,
 ) -> ChartPoints:
     """Points of the portfolio chart for the accounts that pass ``filters``: every
     account needing attention (up to ``limit``, the most valuable first), then a fixed
@@ -298,25 +305,22 @@ def portfolio_points(
     filters change) up to ``limit`` points."""
     filters = filters or PortfolioFilter()
     where, extra = filters.where()
-    params = {**_params(store, as_of, settings, flags), **extra}
-    select = f"""WITH base AS ({_BASE})
-        SELECT account_id, name, clv_12m AS x, health AS y, revenue_12m, level,
-               {_ATTENTION} AS needs_attention
-        FROM base WHERE {where}"""
-    total = store.con.execute(f"WITH q AS ({select}) SELECT count(*) FROM q", params).fetchall()[0]
-    n = int(total[0]) if total else 0
-    flagged = store.con.execute(
-        f"WITH q AS ({select}) SELECT * FROM q WHERE needs_attention "
-        f"ORDER BY x DESC NULLS LAST, account_id LIMIT {int(limit)}",
+    _register(store, as_of, settings, rows)
+    params = extra
+    points = store.con.execute(
+        f"""WITH base AS ({_BASE}),
+            q AS (SELECT account_id, name, clv_12m AS x, health AS y, revenue_12m, level,
+                         {_ATTENTION} AS needs_attention, sample_key
+                  FROM base WHERE {where})
+            SELECT *, count(*) OVER () AS n FROM q
+            ORDER BY needs_attention DESC,
+                     CASE WHEN needs_attention THEN x END DESC NULLS LAST,
+                     CASE WHEN NOT needs_attention THEN sample_key END, account_id
+            LIMIT {int(limit)}""",
         params,
     ).df()
-    rest = max(0, int(limit) - len(flagged))
-    others = store.con.execute(
-        f"WITH q AS ({select}) SELECT * FROM q WHERE NOT needs_attention "
-        f"ORDER BY hash(account_id), account_id LIMIT {rest}",
-        params,
-    ).df()
-    points = pd.concat([flagged, others], ignore_index=True) if len(others) else flagged
+    n = int(points["n"].iloc[0]) if len(points) else 0
+    points = points.drop(columns=["n", "sample_key"])
     return ChartPoints(points, n, len(points) < n)
 
 

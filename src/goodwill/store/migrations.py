@@ -13,6 +13,10 @@ runs the missing steps in one transaction; a store of a newer version is refused
   a JSON conduct (payment figures, credit suggestions, trust parts and their reasons).
 - 5: weekly plans: the plan of a week, its actions with their purposes, and every
   eligible account with whether it was held out (the random hold-out) or planned.
+- 6: an index on ``account_id`` of every table of facts about an account (orders,
+  interactions, invoices, complaints, promises, quotes, contacts), so one account's
+  page looks its facts up instead of scanning millions of rows (at 50,000 accounts its
+  timeline from ~0.2 s to ~0.05 s; docs/web.md).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections.abc import Callable
 import duckdb
 
 #: The version new stores end up at.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
@@ -98,8 +102,31 @@ def _v4_to_v5(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+#: the tables of facts about one account, looked up by ``account_id`` (version 6)
+ACCOUNT_INDEXED = (
+    "orders",
+    "interactions",
+    "invoices",
+    "complaints",
+    "promises",
+    "quotes",
+    "contacts",
+)
+
+
+def _v5_to_v6(con: duckdb.DuckDBPyConnection) -> None:
+    for table in ACCOUNT_INDEXED:
+        con.execute(f"CREATE INDEX IF NOT EXISTS {table}_account_id ON {table} (account_id)")
+
+
 #: version n -> the step that upgrades a store of version n to n + 1
-MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
+MIGRATIONS: dict[int, Migration] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+    4: _v4_to_v5,
+    5: _v5_to_v6,
+}
 
 
 def pending(version: int) -> list[tuple[int, Migration]]:

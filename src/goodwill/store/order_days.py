@@ -45,13 +45,19 @@ def rebuild_order_days(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def ensure_order_days(con: duckdb.DuckDBPyConnection) -> None:
-    """Build the order days when they are missing or were made from other orders."""
+def order_days_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the order days are there and made from the orders as they are (reads
+    only: a reader can tell whether :func:`ensure_order_days` would write)."""
     try:
         row = con.execute(
             f"SELECT (SELECT order_rows FROM {ORDER_DAYS_META}), (SELECT count(*) FROM orders)"
         ).fetchone()
     except duckdb.CatalogException:
-        row = None
-    if row is None or row[0] != row[1]:
+        return False
+    return row is not None and row[0] == row[1]
+
+
+def ensure_order_days(con: duckdb.DuckDBPyConnection) -> None:
+    """Build the order days when they are missing or were made from other orders."""
+    if not order_days_current(con):
         rebuild_order_days(con)

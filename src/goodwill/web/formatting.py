@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from babel.core import Locale
@@ -74,6 +75,11 @@ def _whole(locale: Locale) -> Any:
     return pattern
 
 
+@lru_cache(maxsize=4)
+def _locale(lang: Lang) -> Locale:
+    return Locale.parse(LOCALES[lang])
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Formats for one language; templates get one as ``f``."""
@@ -82,7 +88,7 @@ class Formatter:
 
     @property
     def locale(self) -> Locale:
-        return Locale.parse(LOCALES[self.lang])
+        return _locale(self.lang)
 
     def _(self, message: str, **params: Any) -> str:
         return gettext(message, self.lang, **params)

@@ -9,7 +9,9 @@ from seeing half a write).
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,8 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from goodwill._typing import Lang
+from goodwill.dashboard.status import latest_as_of
 from goodwill.settings import Settings
 from goodwill.store import Store
+
+_MISSING = object()
+#: values :meth:`WebState.recent` keeps
+RECENT = 64
 
 
 @dataclass
@@ -32,6 +39,11 @@ class WebState:
     #: bumped by every write, so cached page data can tell it is stale
     version: int = 0
     _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    #: one lock per key being made, so concurrent requests make it once
+    _making: dict[tuple[Any, ...], threading.Lock] = field(default_factory=dict)
+    _guard: threading.Lock = field(default_factory=threading.Lock)
+    #: the most recently used values of :meth:`recent`, oldest first
+    _recent: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -51,13 +63,48 @@ class WebState:
             finally:
                 self.version += 1
                 self._cache.clear()
+                with self._guard:
+                    self._recent.clear()
 
     def cached(self, key: tuple[Any, ...], make: Any) -> Any:
-        """``make()`` once per ``key`` until the next write."""
+        """``make()`` once per ``key`` until the next write; requests that ask while it
+        is being made wait for it instead of making it again."""
         full = (self.version, *key)
-        if full not in self._cache:
-            self._cache[full] = make()
-        return self._cache[full]
+        found = self._cache.get(full, _MISSING)
+        if found is not _MISSING:
+            return found
+        with self._guard:
+            lock = self._making.setdefault(full, threading.Lock())
+        with lock:
+            found = self._cache.get(full, _MISSING)
+            if found is _MISSING:
+                found = make()
+                if full[0] == self.version:  # a write meanwhile: keep it for this request
+                    self._cache[full] = found
+        with self._guard:
+            self._making.pop(full, None)
+        return found
+
+    def recent(self, key: tuple[Any, ...], make: Any, keep: int = RECENT) -> Any:
+        """``make()`` for ``key``, kept among the ``keep`` most recently used until the
+        next write (an account's page, then its chart data or its timeline filtered)."""
+        full = (self.version, *key)
+        with self._guard:
+            if full in self._recent:
+                self._recent.move_to_end(full)
+                return self._recent[full]
+        found = make()
+        with self._guard:
+            if full[0] == self.version:
+                self._recent[full] = found
+                while len(self._recent) > keep:
+                    self._recent.popitem(last=False)
+        return found
+
+    def latest_as_of(self, store: Store) -> dt.date | None:
+        """The latest snapshot's date, read once per write."""
+        found: dt.date | None = self.cached(("latest_as_of",), lambda: latest_as_of(store))
+        return found
 
     def close(self) -> None:
         self.store.close()

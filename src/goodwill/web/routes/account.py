@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from goodwill.dashboard.account import (
     EVENT_KINDS,
+    AccountView,
     account_timeline,
     account_view,
     history_series,
@@ -23,16 +25,33 @@ router = APIRouter()
 TIMELINE_ROWS = 100
 
 
-def _context(request: Request, account_id: str, kind: str | None, all_: bool) -> dict[str, Any]:
+def _account(request: Request, account_id: str) -> tuple[AccountView, pd.DataFrame] | None:
+    """The account's view and its whole timeline, kept for the accounts seen last (the
+    page, its chart data and its timeline filtered by kind read the same)."""
     state = state_of(request)
-    kinds = (kind,) if kind in EVENT_KINDS else EVENT_KINDS
-    with state.reading() as store:
-        view = account_view(store, account_id, state.settings)
-        if view is None:
-            return {}
-        events, n_events = account_timeline(
-            store, account_id, view.as_of, kinds=kinds, limit=None if all_ else TIMELINE_ROWS
-        )
+
+    def make() -> tuple[AccountView, pd.DataFrame] | None:
+        with state.reading() as store:
+            view = account_view(store, account_id, state.settings)
+            if view is None:
+                return None
+            events, _ = account_timeline(store, account_id, view.as_of, limit=None)
+        return view, events
+
+    found: tuple[AccountView, pd.DataFrame] | None = state.recent(("account", account_id), make)
+    return found
+
+
+def _context(request: Request, account_id: str, kind: str | None, all_: bool) -> dict[str, Any]:
+    found = _account(request, account_id)
+    if found is None:
+        return {}
+    view, events = found
+    if kind in EVENT_KINDS:
+        events = events[events["kind"] == kind].reset_index(drop=True)
+    n_events = len(events)
+    if not all_:
+        events = events.head(TIMELINE_ROWS)
     return {
         "page_id": "account",
         "view": view,

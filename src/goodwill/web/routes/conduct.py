@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from goodwill.dashboard.payments import ADVICE, payments_page
+from goodwill.dashboard.payments import ADVICE, payments_page, payments_rows
 from goodwill.dashboard.portfolio import filter_choices
 from goodwill.dashboard.service import service_view
-from goodwill.dashboard.status import latest_as_of
+from goodwill.web.routes.portfolio import snapshot_rows
 from goodwill.web.templating import is_fragment, render, state_of
 
 router = APIRouter()
@@ -27,7 +27,7 @@ def payments(
 ) -> HTMLResponse:
     state = state_of(request)
     with state.reading() as store:
-        as_of = latest_as_of(store)
+        as_of = state.latest_as_of(store)
         if as_of is None:
             return render(request, "empty.html", {"page_id": "payments"})
         table = payments_page(
@@ -39,8 +39,9 @@ def payments(
             descending=dir == "desc",
             page=page,
             per_page=per_page,
+            rows=state.cached(("payments_rows", as_of), lambda: payments_rows(store, as_of)),
         )
-        owners = filter_choices(store, as_of)["owner"]
+        owners = filter_choices(store, as_of, rows=snapshot_rows(request, store, as_of))["owner"]
     context = {
         "page_id": "payments",
         "as_of": as_of,
@@ -59,7 +60,7 @@ def payments(
 def service(request: Request) -> HTMLResponse:
     state = state_of(request)
     with state.reading() as store:
-        as_of = latest_as_of(store)
+        as_of = state.latest_as_of(store)
         if as_of is None:
             return render(request, "empty.html", {"page_id": "service"})
         view = state.cached(("service", as_of), lambda: service_view(store, as_of, state.settings))

@@ -12,13 +12,26 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from goodwill.dashboard.week import default_week, load_plan, planned_weeks
 from goodwill.plan import plan_week, week_name, week_start
 from goodwill.plan.calendar import ics
-from goodwill.plan.review import review
+from goodwill.plan.review import Review, review
 from goodwill.plan.saved import save_plan
+from goodwill.store.order_days import order_days_current
 from goodwill.web.templating import render, request_lang, state_of
 
 router = APIRouter()
 #: weeks of saved plans the review covers
 REVIEW_WEEKS = 12
+
+
+def _review(request: Request) -> Review:
+    """The last weeks' plans reviewed, read once per write. The review reads the order
+    days the store keeps; only when they are missing or stale (a store written by other
+    means) does it rebuild them, and then it takes the writer's lock."""
+    state = state_of(request)
+    with state.reading() as store:
+        if order_days_current(store.con):
+            return review(store, REVIEW_WEEKS, state.settings)
+    with state.writing() as store:
+        return review(store, REVIEW_WEEKS, state.settings)
 
 
 @router.get("/plan", response_class=HTMLResponse, name="plan")
@@ -28,12 +41,11 @@ def plan_page(request: Request, week: str | None = None, owner: str | None = Non
         chosen = week_name(week_start(week)) if week else default_week(store)
         plan = load_plan(store, chosen, state.settings)
         weeks = planned_weeks(store)
-    # the review reads the order days the store keeps, which it may rebuild: a write
     past = None
     reviewed = None
     if weeks:
-        with state.writing() as store:
-            reviewed = review(store, REVIEW_WEEKS, state.settings)
+        reviewed = state.cached(("review", REVIEW_WEEKS), lambda: _review(request))
+        with state.reading() as store:
             past = reviewed.actions[reviewed.actions["week"] != chosen]
             names = store.con.execute(
                 "SELECT account_id, name FROM accounts WHERE account_id IN (SELECT unnest(?))",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-import pandas as pd
+import pyarrow as pa
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
@@ -13,12 +13,11 @@ from goodwill.dashboard.portfolio import (
     LEVELS,
     PortfolioFilter,
     account_groups,
-    attention_flags,
     chart_series,
     portfolio_page,
     portfolio_points,
+    portfolio_rows,
 )
-from goodwill.dashboard.status import latest_as_of
 from goodwill.i18n import gettext
 from goodwill.store import Store
 from goodwill.web.formatting import WORDS
@@ -50,33 +49,41 @@ def _filters(
 Text = Annotated[str | None, Query()]
 
 
-def _flags(request: Request, store: Store, as_of: dt.date) -> pd.DataFrame:
-    """The snapshot's attention flags, read once per snapshot and write."""
+def snapshot_rows(request: Request, store: Store, as_of: dt.date) -> pa.Table:
+    """The snapshot's portfolio rows (figures, flags, first reason), read once per
+    snapshot and write."""
     state = state_of(request)
-    frame: pd.DataFrame = state.cached(
-        ("flags", as_of), lambda: attention_flags(store, as_of, state.settings)
+    table: pa.Table = state.cached(
+        ("portfolio_rows", as_of), lambda: portfolio_rows(store, as_of, state.settings)
     )
-    return frame
+    return table
 
 
 def _chart(request: Request, filters: PortfolioFilter) -> dict[str, Any] | None:
+    """The chart's series for ``filters``, kept for the filters seen last (the page
+    embeds them and its chart data asks for the same)."""
     state = state_of(request)
     lang = request_lang(request)
-    labels = {lv: gettext(WORDS[lv], lang) for lv in LEVELS}
-    labels["unknown"] = gettext("level unknown", lang)
-    with state.reading() as store:
-        as_of = latest_as_of(store)
-        if as_of is None:
-            return None
-        points = portfolio_points(
-            store,
-            as_of,
-            state.settings,
-            filters,
-            limit=CHART_POINTS,
-            flags=_flags(request, store, as_of),
-        )
-    return chart_series(points, labels)
+
+    def make() -> dict[str, Any] | None:
+        labels = {lv: gettext(WORDS[lv], lang) for lv in LEVELS}
+        labels["unknown"] = gettext("level unknown", lang)
+        with state.reading() as store:
+            as_of = state.latest_as_of(store)
+            if as_of is None:
+                return None
+            points = portfolio_points(
+                store,
+                as_of,
+                state.settings,
+                filters,
+                limit=CHART_POINTS,
+                rows=snapshot_rows(request, store, as_of),
+            )
+        return chart_series(points, labels)
+
+    found: dict[str, Any] | None = state.recent(("portfolio_chart", filters, lang), make)
+    return found
 
 
 @router.get("/", response_class=HTMLResponse, name="portfolio")
@@ -97,7 +104,7 @@ def portfolio(
     state = state_of(request)
     filters = _filters(owner, segment, level, status, group, attention)
     with state.reading() as store:
-        as_of = latest_as_of(store)
+        as_of = state.latest_as_of(store)
         if as_of is None:
             return render(request, "empty.html", {"page_id": "portfolio"})
         table = portfolio_page(
@@ -109,10 +116,10 @@ def portfolio(
             descending=dir == "desc",
             page=page,
             per_page=per_page,
-            flags=_flags(request, store, as_of),
+            rows=snapshot_rows(request, store, as_of),
         )
         groups, n_groups = account_groups(
-            store, as_of, state.settings, filters, flags=_flags(request, store, as_of)
+            store, as_of, state.settings, filters, rows=snapshot_rows(request, store, as_of)
         )
     context = {
         "page_id": "portfolio",
