@@ -66,6 +66,13 @@ class WebState:
                 with self._guard:
                     self._recent.clear()
 
+    @contextmanager
+    def recording(self) -> Iterator[Store]:
+        """The store for a write that no page shows (a login, a session, the access
+        log): one writer at a time like :meth:`writing`, but the cached page data stays."""
+        with self._write_lock:
+            yield self.store
+
     def cached(self, key: tuple[Any, ...], make: Any) -> Any:
         """``make()`` once per ``key`` until the next write; requests that ask while it
         is being made wait for it instead of making it again."""
