@@ -17,6 +17,10 @@ runs the missing steps in one transaction; a store of a newer version is refused
   interactions, invoices, complaints, promises, quotes, contacts), so one account's
   page looks its facts up instead of scanning millions of rows (at 50,000 accounts its
   timeline from ~0.2 s to ~0.05 s; docs/web.md).
+- 7: people and their rights (issue 11): dashboard users with their role, owner code,
+  password hash and lock-out; server-side sessions; personal API tokens (only their
+  hashes); the access log (who viewed which account); the suppression list of forgotten
+  people (hashes only, so the list itself names no one).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from collections.abc import Callable
 import duckdb
 
 #: The version new stores end up at.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 
@@ -119,6 +123,31 @@ def _v5_to_v6(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE INDEX IF NOT EXISTS {table}_account_id ON {table} (account_id)")
 
 
+def _v6_to_v7(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "CREATE TABLE users (user_id INTEGER, name VARCHAR, role VARCHAR, owner VARCHAR,"
+        " password_hash VARCHAR, created_at TIMESTAMP, disabled BOOLEAN,"
+        " failed_logins INTEGER, locked_until TIMESTAMP)"
+    )
+    con.execute(
+        "CREATE TABLE sessions (session_hash VARCHAR, user_id INTEGER, csrf VARCHAR,"
+        " created_at TIMESTAMP, last_seen TIMESTAMP, expires_at TIMESTAMP)"
+    )
+    con.execute(
+        "CREATE TABLE api_tokens (token_id INTEGER, user_id INTEGER, label VARCHAR,"
+        " token_hash VARCHAR, created_at TIMESTAMP, last_used TIMESTAMP,"
+        " revoked_at TIMESTAMP)"
+    )
+    con.execute(
+        "CREATE TABLE access_log (at TIMESTAMP, user_name VARCHAR, account_id VARCHAR,"
+        " what VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE suppressions (kind VARCHAR, key_hash VARCHAR, forgotten_at TIMESTAMP,"
+        " forgotten_by VARCHAR)"
+    )
+
+
 #: version n -> the step that upgrades a store of version n to n + 1
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_to_v2,
@@ -126,6 +155,7 @@ MIGRATIONS: dict[int, Migration] = {
     3: _v3_to_v4,
     4: _v4_to_v5,
     5: _v5_to_v6,
+    6: _v6_to_v7,
 }
 
 
