@@ -139,7 +139,7 @@ def _v6_to_v7(con: duckdb.DuckDBPyConnection) -> None:
         " revoked_at TIMESTAMP)"
     )
     con.execute(
-        "CREATE TABLE access_log (at TIMESTAMP, user_name VARCHAR, account_id VARCHAR,"
+        "CREATE TABLE access_log (viewed_at TIMESTAMP, user_name VARCHAR, account_id VARCHAR,"
         " what VARCHAR)"
     )
     con.execute(
