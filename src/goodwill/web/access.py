@@ -7,7 +7,11 @@ query an account manager makes. The authorisation tests read these declarations 
 the app's route table, so a new route is covered by them as soon as it exists.
 
 This module is the contract between the routes and authentication (users, sessions,
-tokens): until a store has users, every request is the local administrator.
+tokens): authentication sets ``app.state.authenticate(request, role) -> Principal``,
+which raises :class:`Unauthenticated` or :class:`Forbidden`; without it every request
+is the local administrator. It accepts ``Authorization: Bearer <control token>`` — the
+token :class:`~goodwill.web.state.WebState` makes per run, which ``goodwill serve``
+hands to commands on the same machine (backup, restore) — as that administrator.
 """
 
 from __future__ import annotations
@@ -18,7 +22,25 @@ from enum import IntEnum
 
 from fastapi import Request
 
-__all__ = ["LOCAL", "Principal", "Role", "public", "require", "required_role"]
+__all__ = [
+    "LOCAL",
+    "Forbidden",
+    "Principal",
+    "Role",
+    "Unauthenticated",
+    "public",
+    "require",
+    "required_role",
+]
+
+
+class Unauthenticated(Exception):
+    """No valid session or token: a page answers with the login page, the API with 401."""
+
+
+class Forbidden(Exception):
+    """Signed in, but the route needs a higher role: 403 (an account another owner has
+    is not forbidden but not found, 404, so its existence is not given away)."""
 
 
 class Role(IntEnum):

@@ -10,6 +10,7 @@ from seeing half a write).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -35,6 +36,8 @@ class WebState:
     store: Store
     settings: Settings
     lang: Lang = "en"
+    #: made per run: commands on this machine (backup, restore) present it as the admin
+    control_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
     #: bumped by every write, so cached page data can tell it is stale
     version: int = 0
