@@ -117,8 +117,7 @@ def _show(reports: list[ImportReport]) -> None:
     if forgotten:
         console.print(
             _(
-                "{n} rows name a forgotten person: anonymised on the way in "
-                "(docs/privacy.md).",
+                "{n} rows name a forgotten person: anonymised on the way in (docs/privacy.md).",
                 n=f"{forgotten:,}",
             )
         )

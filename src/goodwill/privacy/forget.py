@@ -31,13 +31,11 @@ from goodwill.privacy.sweep import sweep
 from goodwill.store import Store
 from goodwill.store.ddl import history_table, quote_ident
 
+#: the input tables' columns that hold an employee's name or code
+_EMPLOYEE_INPUT = (("accounts", "owner"), ("interactions", "employee"), ("promises", "made_by"))
 #: where goodwill keeps an employee's name or code: (table, column)
 EMPLOYEE_COLUMNS: tuple[tuple[str, str], ...] = (
-    *(
-        (t, c)
-        for base, c in (("accounts", "owner"), ("interactions", "employee"), ("promises", "made_by"))
-        for t in (base, history_table(base))
-    ),
+    *((t, c) for base, c in _EMPLOYEE_INPUT for t in (base, history_table(base))),
     ("plan_actions", "owner"),
     ("plan_accounts", "owner"),
     ("users", "name"),
@@ -157,7 +155,8 @@ def forget_contact(store: Store, contact_id: str, *, by: str | None = None) -> F
             for v in row
             if v is not None and len(str(v).strip()) >= MIN_FREE_TEXT and str(v) != name
         }
-        for where, n in sweep(con, needles, name, case_sensitive=False).items():
+        by_key = frozenset((t, c) for t in CONTACT_TABLES for c in ("name", "email"))
+        for where, n in sweep(con, needles, name, case_sensitive=False, skip=by_key).items():
             changed[where] = changed.get(where, 0) + n
         added = _suppress(con, "contact", hashed, by)
         return ForgetReport("contact", name, changed, added)
@@ -180,8 +179,7 @@ def forget_employee(store: Store, employee: str, *, by: str | None = None) -> Fo
         for table, column in EMPLOYEE_COLUMNS:
             col = quote_ident(column)
             found = con.execute(
-                f"SELECT DISTINCT {col} FROM {table} "
-                f"WHERE {keys.normalise_employee_sql(col)} = ?",
+                f"SELECT DISTINCT {col} FROM {table} WHERE {keys.normalise_employee_sql(col)} = ?",
                 [wanted],
             ).fetchall()
             spellings.update(str(r[0]) for r in found)
@@ -223,15 +221,15 @@ def forget_employee(store: Store, employee: str, *, by: str | None = None) -> Fo
             col = quote_ident(column)
             rows = _count(
                 con.execute(
-                    f"UPDATE {table} SET {col} = ? "
-                    f"WHERE {keys.normalise_employee_sql(col)} = ?",
+                    f"UPDATE {table} SET {col} = ? WHERE {keys.normalise_employee_sql(col)} = ?",
                     [name, wanted],
                 ).fetchone()
             )
             if rows:
                 changed[(table, column)] = rows
         needles = {s.strip() for s in spellings if len(s.strip()) >= MIN_FREE_TEXT}
-        for where, n in sweep(con, needles, name, case_sensitive=True).items():
+        by_key = frozenset(EMPLOYEE_COLUMNS)
+        for where, n in sweep(con, needles, name, case_sensitive=True, skip=by_key).items():
             changed[where] = changed.get(where, 0) + n
         added = _suppress(con, "employee", hashed, by)
         return ForgetReport("employee", name, changed, added)

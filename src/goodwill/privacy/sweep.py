@@ -82,17 +82,20 @@ def sweep(
     replacement: str,
     *,
     case_sensitive: bool,
-    columns: list[tuple[str, str]] | None = None,
+    skip: frozenset[tuple[str, str]] = frozenset(),
 ) -> dict[tuple[str, str], int]:
-    """Replace the needles with ``replacement`` in every text column (inside the
-    caller's transaction); the rows changed per (table, column)."""
+    """Replace the needles with ``replacement`` in every text column but ``skip`` (the
+    columns the caller matched by key, where the same name can be someone else's),
+    inside the caller's transaction; the rows changed per (table, column)."""
     kept = [n for n in needles if n.strip()]
     if not kept:
         return {}
     regex = pattern(kept, case_sensitive=case_sensitive)
     swap = "\\1" + replacement.replace("\\", "\\\\") + "\\3"
     changed: dict[tuple[str, str], int] = {}
-    for table, column in columns if columns is not None else text_columns(con):
+    for table, column in text_columns(con):
+        if (table, column) in skip:
+            continue
         col = quote_ident(column)
         for _ in range(_PASSES):
             row = con.execute(

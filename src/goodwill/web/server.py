@@ -47,7 +47,13 @@ def serve(
     import uvicorn
 
     from goodwill.web.app import create_app
+    from goodwill.web.control import local_url, remove_serve_file, write_serve_file
 
     check_port(host, port)
     app = create_app(db, settings, lang=lang)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    # commands on this machine (backup, restore) find the server and its token here
+    write_serve_file(db, local_url(host, port), app.state.goodwill.control_token)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        remove_serve_file(db)
