@@ -21,6 +21,8 @@ from goodwill.store import Store
 
 #: what the access log says was viewed, marked for translation
 VIEWS = (N_("page"), N_("timeline"), N_("print"), N_("chart"))
+#: the access log's column headers
+HEADERS = (N_("when"), N_("user"), N_("account"), N_("what"))
 
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 By = Annotated[
@@ -151,7 +153,7 @@ def access_log_command(
     with Store.open(db, create=False) as store:
         lines = access_lines(store, account_id=account, user_name=user, since=first, limit=limit)
     table = Table(title=_("Access log"), title_justify="left")
-    for header in ("when", "user", "account", "what"):
+    for header in HEADERS:
         table.add_column(_(header))
     for row in lines.itertuples():
         table.add_row(

@@ -135,12 +135,11 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return out
 
 
-def _new_file(target: Path, what: str) -> Path:
+def _new_file(target: Path) -> Path:
     target = Path(target).expanduser().resolve()
     if target.exists():
         raise BackupError(
-            "{what} {file} exists already; choose a new file name (nothing was written)",
-            what=what,
+            "the backup {file} exists already; choose a new file name (nothing was written)",
             file=target,
         )
     if not target.parent.is_dir():
@@ -180,7 +179,7 @@ def backup_store(store: Store, target: str | Path) -> BackupReport:
     holds its writer lock), so the copy is one moment of the store.
     """
     started = time.perf_counter()
-    target = _new_file(Path(target), "the backup")
+    target = _new_file(Path(target))
     part = _partial(target)
     con = store.con
     con.execute("CHECKPOINT")
