@@ -34,12 +34,13 @@ def anonymise_staged(con: duckdb.DuckDBPyConnection, stages: Mapping[str, str]) 
         return {}
     changed: dict[str, int] = {}
     if "contacts" in stages:
+        stage = stages["contacts"]
         h = keys.hash_sql("contact", "contact_id")
+        forgotten = _forgotten(stage, "contact_id", "contact", h)
         n = _count(
             con,
-            f"UPDATE {stages['contacts']} SET name = {keys.pseudonym_sql('contact', h)}, "
-            f"email = NULL, role = NULL WHERE {h} IN "
-            "(SELECT key_hash FROM suppressions WHERE kind = 'contact')",
+            f"UPDATE {stage} SET name = {keys.pseudonym_sql('contact', h)}, "
+            f"email = NULL, role = NULL WHERE contact_id IN ({forgotten})",
             [salt, salt],
         )
         if n:
@@ -47,15 +48,23 @@ def anonymise_staged(con: duckdb.DuckDBPyConnection, stages: Mapping[str, str]) 
     for table, column in EMPLOYEE_COLUMNS:
         if table not in stages or table not in TABLES:
             continue
-        col = quote_ident(column)
+        stage, col = stages[table], quote_ident(column)
         h = keys.hash_sql("employee", keys.normalise_employee_sql(col))
         n = _count(
             con,
-            f"UPDATE {stages[table]} SET {col} = {keys.pseudonym_sql('employee', h)} "
-            f"WHERE {col} IS NOT NULL AND {h} IN "
-            "(SELECT key_hash FROM suppressions WHERE kind = 'employee')",
+            f"UPDATE {stage} SET {col} = {keys.pseudonym_sql('employee', h)} "
+            f"WHERE {col} IN ({_forgotten(stage, col, 'employee', h)})",
             [salt, salt],
         )
         if n:
             changed[table] = changed.get(table, 0) + n
     return changed
+
+
+def _forgotten(stage: str, col: str, kind: str, hashed: str) -> str:
+    """SQL for the distinct values of ``col`` in ``stage`` that belong to a forgotten
+    person (each value hashed once, not once per row); takes the salt as parameter."""
+    return (
+        f"SELECT {col} FROM (SELECT DISTINCT {col} FROM {stage} WHERE {col} IS NOT NULL) "
+        f"WHERE {hashed} IN (SELECT key_hash FROM suppressions WHERE kind = '{kind}')"
+    )
