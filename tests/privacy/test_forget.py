@@ -204,7 +204,10 @@ def test_the_command_asks_first_and_reports_what_changed(
     with Store.open(own_db) as store:
         assert snapshot(store) == before
 
+    assert name.encode() in own_db.read_bytes()
     code, out, err = cli("forget", "contact", contact_id, "--db", str(own_db), "--yes", lang="nl")
     assert code == 0, err
     assert "Vergeten als forgotten contact" in out and "contacts" in out
     assert traces(own_db, name) == []
+    # the file is rewritten: the old value is not left behind in its free blocks either
+    assert "herschreven" in out and name.encode() not in own_db.read_bytes()

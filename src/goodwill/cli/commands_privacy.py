@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -53,7 +54,9 @@ def _confirm(question: str, yes: bool) -> None:
         raise typer.Exit(1)
 
 
-def _show_forget(report: ForgetReport) -> None:
+def _show_forget(report: ForgetReport, db: Path) -> None:
+    from goodwill.store.backup import compact_file
+
     if not report.changed:
         console.print(
             _(
@@ -77,6 +80,8 @@ def _show_forget(report: ForgetReport) -> None:
             tables=len(report.tables()),
         )
     )
+    compact_file(db)  # the old values must not linger in the file's free blocks
+    console.print(_("The store file was rewritten without the old values."))
 
 
 @forget_app.command("contact")
@@ -99,7 +104,7 @@ def forget_contact_command(
             yes,
         )
         report = forget_contact(store, contact_id, by=_who(by))
-    _show_forget(report)
+    _show_forget(report, db)
 
 
 @forget_app.command("employee")
@@ -123,7 +128,7 @@ def forget_employee_command(
             yes,
         )
         report = forget_employee(store, name, by=_who(by))
-    _show_forget(report)
+    _show_forget(report, db)
 
 
 def _day(value: str | None, option: str) -> dt.date | None:

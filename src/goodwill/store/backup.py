@@ -357,3 +357,17 @@ def restore_into(store: Store, source: str | Path) -> RestoreReport:
             leftover.unlink(missing_ok=True)
     store.schema_version = migrations.SCHEMA_VERSION
     return RestoreReport(db, source, before, version, tables, time.perf_counter() - started)
+
+
+def compact_file(db: str | Path) -> int:
+    """Rewrite the store file ``db`` (which no process may hold) as a checked compact
+    copy, so values overwritten or deleted (a forgotten person's) no longer linger in its
+    free blocks; returns the new size in bytes."""
+    db = Path(db).expanduser().resolve()
+    copy = db.with_name(f".{db.name}.compact")
+    for leftover in (copy, copy.with_name(copy.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    with Store.open(db, create=False) as store:
+        backup_store(store, copy)
+    os.replace(copy, db)
+    return db.stat().st_size
