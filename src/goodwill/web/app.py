@@ -23,9 +23,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from goodwill._typing import Lang
 from goodwill.errors import GoodwillError
 from goodwill.i18n import normalize_lang
+from goodwill.privacy.access_log import AccessLog
 from goodwill.settings import Settings
 from goodwill.store import Store
-from goodwill.web.routes import account, conduct, imports, plan, portfolio, status
+from goodwill.web.routes import account, admin, conduct, imports, plan, portfolio, status
 from goodwill.web.state import WebState
 from goodwill.web.templating import LANG_COOKIE, make_templates, render, request_lang
 
@@ -50,9 +51,13 @@ def create_app(
         lang=normalize_lang(lang),
     )
 
+    access_log = AccessLog(state)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        access_log.start()
         yield
+        access_log.stop()  # the views still in memory are written before the store closes
         if store is None:
             state.close()
 
@@ -60,10 +65,11 @@ def create_app(
         title="goodwill", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
     app.state.goodwill = state
+    app.state.access_log = access_log
     app.state.templates = make_templates()
     static = resources.files("goodwill").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    for module in (portfolio, account, plan, conduct, imports, status):
+    for module in (portfolio, account, plan, conduct, imports, status, admin):
         app.include_router(module.router)
     _handlers(app)
 
