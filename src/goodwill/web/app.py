@@ -25,7 +25,8 @@ from goodwill.errors import GoodwillError
 from goodwill.i18n import normalize_lang
 from goodwill.settings import Settings
 from goodwill.store import Store
-from goodwill.web.routes import account, conduct, imports, plan, portfolio, status
+from goodwill.web import guard
+from goodwill.web.routes import account, admin, conduct, imports, login, me, plan, portfolio, status
 from goodwill.web.state import WebState
 from goodwill.web.templating import LANG_COOKIE, make_templates, render, request_lang
 
@@ -51,8 +52,9 @@ def create_app(
     )
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with guard.writing_behind(app):
+            yield
         if store is None:
             state.close()
 
@@ -62,10 +64,11 @@ def create_app(
     app.state.goodwill = state
     app.state.templates = make_templates()
     static = resources.files("goodwill").joinpath("web/static")
-    app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    for module in (portfolio, account, plan, conduct, imports, status):
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")  # public
+    for module in (portfolio, account, plan, conduct, imports, status, login, me, admin):
         app.include_router(module.router)
     _handlers(app)
+    guard.install(app, state)
 
     @app.middleware("http")
     async def remember_lang(request: Request, call_next: Any) -> Response:
