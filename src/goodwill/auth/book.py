@@ -141,8 +141,9 @@ class AuthBook:
         self.mark("users", user.user_id)
         return user
 
-    def add_user(self, name: str, role: Role, password: str, owner: str | None = None) -> User:
-        """A new user; an account manager needs the ``owner`` code of their accounts."""
+    def check_new_user(self, name: str, role: Role, owner: str | None) -> tuple[str, str | None]:
+        """The name and owner code a new user would get, or :class:`UserError` saying why
+        not (before a password is asked for)."""
         name = name.strip()
         if not _NAME.match(name):
             raise UserError(
@@ -151,8 +152,6 @@ class AuthBook:
                 name=name,
             )
         owner = _owner(role, owner)
-        check_strength(password, self.policy.min_password_length)
-        hashed = hash_password(password)
         with self.lock:
             if self.find(name) is not None:
                 raise UserError("a user '{name}' exists already", name=name)
@@ -161,6 +160,15 @@ class AuthBook:
                     "the first user must be an administrator (--role admin), who can then"
                     " add the others"
                 )
+        return name, owner
+
+    def add_user(self, name: str, role: Role, password: str, owner: str | None = None) -> User:
+        """A new user; an account manager needs the ``owner`` code of their accounts."""
+        name, owner = self.check_new_user(name, role, owner)
+        check_strength(password, self.policy.min_password_length)
+        hashed = hash_password(password)
+        with self.lock:
+            self.check_new_user(name, role, owner)  # again: another may have come meanwhile
             user_id = max(self.users, default=0) + 1
             return self._put(User(user_id, name, role, owner, hashed, self.clock()))
 

@@ -23,6 +23,7 @@ from goodwill.cli import (
     commands_serve,
     commands_service,
     commands_simulate,
+    commands_user,
 )
 from goodwill.cli.context import set_lang
 
@@ -47,6 +48,7 @@ REGISTRARS: list[Callable[[typer.Typer], None]] = [
     commands_plan.register,
     commands_serve.register,
     commands_report.register,
+    commands_user.register,
 ]
 for _register in REGISTRARS:
     _register(app)
