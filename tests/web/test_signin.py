@@ -95,6 +95,10 @@ def test_form_posts_without_a_valid_csrf_token_are_refused(own_people_app: FastA
     )
     assert added.status_code == 303
     assert "eve" in {u.name for u in own_people_app.state.auth.list_users()}
+    # a form without fields of its own (sign out) carries the token in its body too
+    out = admin.post("/logout", data={"csrf": token}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/login"
+    assert admin.get("/", follow_redirects=False).status_code == 303
 
 
 def test_a_post_from_another_site_is_refused(own_people_app: FastAPI) -> None:
