@@ -74,6 +74,14 @@ def test_demo_command_prints_the_overview(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "Relaties per soort" in out.stdout and "Grootste klanten" in out.stdout
     assert "Plan voor " in out.stdout and "Per accountmanager" in out.stdout  # next week
+    assert "goodwill-admin" in out.stdout and "goodwill-manager" in out.stdout  # demo logins
+    with Store.open(tmp_path / "d.duckdb") as store:
+        users = dict(store.con.execute("SELECT name, role FROM users").fetchall())
+        owners = store.con.execute(
+            "SELECT DISTINCT lower(owner) FROM accounts WHERE kind = 'customer'"
+        ).fetchall()
+    assert users["admin"] == "admin" and users["manager"] == "manager"
+    assert {o for (o,) in owners} <= {n for n, r in users.items() if r == "account-manager"}
 
 
 def test_import_doc_lists_every_column() -> None:

@@ -66,3 +66,44 @@ def build_demo(
     with Store.open(db) as store:
         reports = store.import_dir(world_dir, progress=progress)
     return DemoResult(db, world_dir, config.start, config.end, reports)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo user and their (published, demo-only) password."""
+
+    name: str
+    role: str
+    owner: str | None
+    password: str
+
+
+def add_demo_users(store: Store) -> list[DemoLogin]:
+    """Users for trying the roles: ``admin``, ``manager`` and one account manager per
+    owner code of the customers (named by the code in lower case), each with the
+    password ``goodwill-`` + their name. For a demo only: the passwords are known."""
+    from goodwill.auth import AuthBook, AuthPolicy
+    from goodwill.settings import Settings
+    from goodwill.web.access import Role
+
+    book = AuthBook.load(store, AuthPolicy.from_settings(Settings.for_store(store.path)))
+    owners = [
+        str(r[0])
+        for r in store.con.execute(
+            "SELECT DISTINCT owner FROM accounts WHERE kind = 'customer' AND owner IS NOT NULL"
+            " ORDER BY 1"
+        ).fetchall()
+    ]
+    wanted: list[tuple[str, Role, str | None]] = [
+        ("admin", Role.ADMIN, None),
+        ("manager", Role.MANAGER, None),
+    ]
+    wanted += [(code.lower(), Role.ACCOUNT_MANAGER, code) for code in owners]
+    logins = []
+    for name, role, owner in wanted:
+        password = f"goodwill-{name}"
+        if book.find(name) is None:
+            book.add_user(name, role, password, owner)
+        logins.append(DemoLogin(name, role.code, owner, password))
+    book.flush(store.con)
+    return logins

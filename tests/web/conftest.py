@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's note about httpx's successor
@@ -47,3 +48,29 @@ def get_page(client: TestClient, url: str, lang: str = "en", **headers: str) -> 
     response = client.get(f"{url}{sep}lang={lang}", headers=headers)
     assert response.status_code == 200, response.text[:500]
     return response.text
+
+
+@pytest.fixture(scope="session")
+def people_db(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared world with users (tests/web/people.py): for tests that only read."""
+    from tests.web.people import add_people
+
+    return add_people(web_db, tmp_path_factory.mktemp("people") / "people.duckdb")
+
+
+@pytest.fixture(scope="session")
+def people_app(people_db: Path) -> Iterator[FastAPI]:
+    """One app over ``people_db`` for the session (clients sign in to it by name)."""
+    app = create_app(people_db, lang="en")
+    with TestClient(app):
+        yield app
+
+
+@pytest.fixture
+def own_people_app(people_db: Path, tmp_path: Path) -> Iterator[FastAPI]:
+    """An app over a copy of ``people_db``, for a test that changes users or sessions."""
+    db = tmp_path / "people.duckdb"
+    shutil.copy(people_db, db)
+    app = create_app(db, lang="en")
+    with TestClient(app):
+        yield app

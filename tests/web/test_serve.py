@@ -100,3 +100,17 @@ def test_every_template_message_is_in_the_dutch_catalog() -> None:
                 if text and text not in dutch:
                     missing.append(f"{path.name}: {text}")
     assert not missing, "add to goodwill.po:\n" + "\n".join(missing)
+
+
+def test_serve_refuses_to_open_a_store_without_users_beyond_this_machine(own_db: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GOODWILL_LANG": "en"}
+    args = ["serve", "--db", str(own_db), "--host", "0.0.0.0", "--port", str(free_port())]
+    out = subprocess.run(
+        [sys.executable, "-m", "goodwill", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert out.returncode == 2 and "has no users" in out.stderr
+    assert "goodwill user add" in out.stderr and "Traceback" not in out.stderr

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from goodwill.cli.context import _, console, lang, progress_bar
+from goodwill.demo import DemoLogin
 from goodwill.i18n import N_, format_money, format_number
 from goodwill.overview import Overview, portfolio_overview
 from goodwill.store import Store
@@ -56,6 +57,16 @@ def render_overview(ov: Overview) -> None:
     for account_id, name, segment, owner, revenue in ov.largest:
         top.add_row(account_id, name, segment, owner, format_money(revenue, lg))
     console.print(top)
+
+
+def render_logins(logins: list[DemoLogin]) -> None:
+    """The demo users and their passwords (demo only: they are published)."""
+    table = Table(title=_("Sign in to the dashboard as (demo passwords)"), title_justify="left")
+    for header in (N_("name"), N_("password"), N_("role"), N_("owner code")):
+        table.add_column(_(header))
+    for login in logins:
+        table.add_row(login.name, login.password, login.role, login.owner or "")
+    console.print(table)
 
 
 def demo(
@@ -122,6 +133,10 @@ def demo(
         plan = plan_week(store, week_name(monday), last.settings, snapshot=last)
         save_plan(store, plan, last.settings)
     render_plan(plan, limit=8)
+    from goodwill.demo import add_demo_users
+
+    with Store.open(result.db) as store:
+        render_logins(add_demo_users(store))
     if serve:
         from goodwill.cli.commands_serve import start
 

@@ -10,21 +10,55 @@ import typer
 from goodwill.cli.commands_score import Db, SettingsFile
 from goodwill.cli.context import _, console, lang
 from goodwill.settings import Settings
+from goodwill.store import Store
 
 Host = Annotated[str, typer.Option("--host", help="Address to listen on.")]
 Port = Annotated[int, typer.Option("--port", help="Port to listen on.")]
+Proxy = Annotated[
+    bool,
+    typer.Option(
+        "--proxy",
+        help="Behind a reverse proxy with TLS: trust its X-Forwarded-Proto/-For headers.",
+    ),
+]
+ForwardedAllowIps = Annotated[
+    str | None,
+    typer.Option(
+        "--forwarded-allow-ips",
+        help="Addresses of the proxy whose forwarded headers are trusted (default 127.0.0.1;"
+        " implies --proxy).",
+    ),
+]
 
 
 def start(
-    db: Path, host: str, port: int, language: str | None, settings: Path | None = None
+    db: Path,
+    host: str,
+    port: int,
+    language: str | None,
+    settings: Path | None = None,
+    *,
+    proxy: bool = False,
+    forwarded_allow_ips: str | None = None,
 ) -> None:
     """Open the store, say where the dashboard is, and serve until Ctrl-C."""
-    from goodwill.web.server import address, check_port, serve
+    from goodwill.web.server import address, check_exposure, check_port, serve
 
     check_port(host, port)
+    with Store.open(db, create=False) as store:  # a store without users: this machine only
+        users = store.con.execute("SELECT count(*) FROM users").fetchall()[0][0]
+    check_exposure(host, bool(users), db)
     conf = Settings.for_store(db, settings) if settings else None
     console.print(_("Serving {db} at {url} (Ctrl-C to stop).", db=str(db), url=address(host, port)))
-    serve(db, host=host, port=port, lang=language or lang(), settings=conf)
+    serve(
+        db,
+        host=host,
+        port=port,
+        lang=language or lang(),
+        settings=conf,
+        proxy=proxy or forwarded_allow_ips is not None,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
 
 
 def serve_command(
@@ -35,16 +69,18 @@ def serve_command(
         str | None, typer.Option("--lang", help="Default language of the pages: nl or en.")
     ] = None,
     settings: SettingsFile = None,
+    proxy: Proxy = False,
+    forwarded_allow_ips: ForwardedAllowIps = None,
 ) -> None:
     """Serve the web dashboard; while it runs it is the store's only writer (import and
-    score through its pages)."""
+    score through its pages). A store without users is served on this machine only;
+    add users (goodwill user add) to serve it to others (docs/security.md)."""
     from goodwill.cli.context import set_lang
-    from goodwill.store import Store
 
     if language is not None:
         set_lang(language)
     Store.open(db, create=False).close()  # a missing, foreign or locked store: say so now
-    start(db, host, port, lang(), settings)
+    start(db, host, port, lang(), settings, proxy=proxy, forwarded_allow_ips=forwarded_allow_ips)
 
 
 def register(app: typer.Typer) -> None:

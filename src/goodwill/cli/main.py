@@ -25,6 +25,7 @@ from goodwill.cli import (
     commands_serve,
     commands_service,
     commands_simulate,
+    commands_user,
 )
 from goodwill.cli.context import set_lang
 
@@ -51,6 +52,7 @@ REGISTRARS: list[Callable[[typer.Typer], None]] = [
     commands_report.register,
     commands_privacy.register,
     commands_ops.register,
+    commands_user.register,
 ]
 for _register in REGISTRARS:
     _register(app)

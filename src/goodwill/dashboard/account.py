@@ -118,8 +118,12 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def account_view(store: Store, account_id: str, settings: Settings) -> AccountView | None:
-    """The account page's data for ``account_id``, or None for an unknown account."""
+def account_view(
+    store: Store, account_id: str, settings: Settings, scope: str | None = None
+) -> AccountView | None:
+    """The account page's data for ``account_id``, or None for an unknown account — and,
+    with ``scope`` (an account manager's owner code), for an account of another owner;
+    then its group shows only the parent and members of that owner too."""
     con = store.con
     info_frame = con.execute(
         "SELECT * EXCLUDE (_import_id) FROM accounts WHERE account_id = ?", [account_id]
@@ -127,16 +131,23 @@ def account_view(store: Store, account_id: str, settings: Settings) -> AccountVi
     if info_frame.empty:
         return None
     info = {str(k): _clean(v) for k, v in info_frame.iloc[0].items()}
+    if scope is not None and info.get("owner") != scope:
+        return None
     parent = None
     if info.get("parent_id"):
         row = con.execute(
-            "SELECT account_id, name FROM accounts WHERE account_id = ?", [info["parent_id"]]
+            "SELECT account_id, name, owner FROM accounts WHERE account_id = ?",
+            [info["parent_id"]],
         ).fetchone()
         parent = (str(row[0]), str(row[1])) if row else (str(info["parent_id"]), "")
+        if scope is not None and (row is None or row[2] != scope):
+            parent = None
     members = [
         (str(i), str(n))
         for i, n in con.execute(
-            "SELECT account_id, name FROM accounts WHERE parent_id = ? ORDER BY 1", [account_id]
+            "SELECT account_id, name FROM accounts WHERE parent_id = ? "
+            "AND (? IS NULL OR owner = ?) ORDER BY 1",
+            [account_id, scope, scope],
         ).fetchall()
     ]
     snap = con.execute(

@@ -62,7 +62,7 @@ class PaymentsPage:
     per_page: int
     sort: str
     descending: bool
-    #: advice -> accounts (of every account, not only the filtered)
+    #: advice -> accounts (of every account in scope, not only the filtered)
     by_advice: dict[str, int]
     #: money open and overdue over every account
     open_amount: float
@@ -102,14 +102,22 @@ def payments_page(
     page: int = 1,
     per_page: int = 25,
     rows: pa.Table | None = None,
+    scope: str | None = None,
 ) -> PaymentsPage:
     """One page of the accounts scored as of ``as_of`` with their payment figures and
     credit advice, filtered by ``advice`` and ``owner``, ordered by ``sort``
-    (:data:`SORTS`; within the advice the most money open first)."""
+    (:data:`SORTS`; within the advice the most money open first). With ``scope`` (an
+    account manager's owner code) everything, the totals included, covers only the
+    accounts of that owner."""
     sort = sort if sort in SORTS else "advice"
     per_page = max(1, min(int(per_page), 200))
     params: dict[str, Any] = {}
     where = ["true"]
+    scoped = "true"
+    if scope is not None:
+        scoped = "owner = $scope"
+        where.append(scoped)
+        params["scope"] = scope
     if advice in ADVICE:
         where.append("credit_advice = $advice")
         params["advice"] = advice
@@ -124,7 +132,8 @@ def payments_page(
     con.register("_payments_rows", table)
     totals = con.execute(
         f"WITH b AS ({_BASE}) SELECT credit_advice, count(*), sum(open_amount), "
-        "sum(overdue_amount) FROM b GROUP BY 1"
+        f"sum(overdue_amount) FROM b WHERE {scoped} GROUP BY 1",
+        {"scope": scope} if scope is not None else {},
     ).fetchall()
     counted = con.execute(
         f"WITH b AS ({_BASE}) SELECT count(*) FROM b WHERE {cond}", params

@@ -39,6 +39,7 @@ MAX_PER_PAGE = 200
 
 _ROWS = """
 SELECT s.account_id, a.name, a.owner, a.segment, a.parent_id, g.name AS group_name,
+       g.owner AS group_owner,
        s.health, s.status, s.trend, s.level, s.responsiveness, s.revenue_12m, s.clv_12m,
        s.net_value, s.credit_advice, s.payment_score,
        CAST(json_extract(s.reasons, '$[0]') AS VARCHAR) AS top_reason,
@@ -75,10 +76,15 @@ class PortfolioFilter:
     group: str | None = None
     #: only the accounts that need attention
     attention: bool = False
+    #: the owner an account manager is limited to (:attr:`Principal.scope`); ``None``: all
+    scope: str | None = None
 
     def where(self) -> tuple[str, dict[str, Any]]:
         """The SQL condition over the base rows and its parameters."""
         parts, params = ["true"], {}
+        if self.scope is not None:
+            parts.append("owner = $scope")
+            params["scope"] = self.scope
         for name in ("owner", "segment", "level", "status"):
             value = getattr(self, name)
             if value:
@@ -190,7 +196,7 @@ def portfolio_page(
     order = f"{SORTS[sort]} {'DESC' if descending else 'ASC'} NULLS LAST, account_id"
     shown = con.execute(
         f"""WITH base AS ({_BASE})
-            SELECT account_id, name, owner, segment, parent_id, group_name, health, status,
+            SELECT account_id, name, owner, segment, {_parent(filters.scope)}, health, status,
                    trend, level, responsiveness, revenue_12m, clv_12m, net_value,
                    credit_advice, payment_score, {_ATTENTION} AS needs_attention,
                    top_reason
@@ -210,17 +216,34 @@ def portfolio_page(
         sort=sort,
         descending=descending,
         attention=Attention(n, risk, watch, credit, neglected, flagged),
-        choices=filter_choices(store, as_of, rows=rows),
+        choices=filter_choices(store, as_of, rows=rows, scope=filters.scope),
+    )
+
+
+def _parent(scope: str | None) -> str:
+    """The group columns of a row: for an account manager only a parent they own."""
+    if scope is None:
+        return "parent_id, group_name"
+    return (
+        "CASE WHEN group_owner = $scope THEN parent_id END AS parent_id, "
+        "CASE WHEN group_owner = $scope THEN group_name END AS group_name"
     )
 
 
 def filter_choices(
-    store: Store, as_of: dt.date, *, rows: pa.Table | None = None
+    store: Store,
+    as_of: dt.date,
+    *,
+    rows: pa.Table | None = None,
+    scope: str | None = None,
 ) -> dict[str, list[str]]:
     """The owners, segments, levels and statuses of the accounts scored as of ``as_of``
-    (read from ``rows``, the snapshot's :func:`portfolio_rows`, when given)."""
+    (read from ``rows``, the snapshot's :func:`portfolio_rows`, when given), of the
+    accounts of the owner ``scope`` only when given."""
     out: dict[str, list[str]] = {}
     if rows is not None:
+        if scope is not None:
+            rows = rows.filter(pc.equal(rows.column("owner"), scope))
         for name in ("owner", "segment", "level", "status"):
             values = pc.unique(rows.column(name).drop_null()).to_pylist()
             out[name] = sorted(str(v) for v in values)
@@ -231,13 +254,18 @@ def filter_choices(
         ("level", "s.level"),
         ("status", "s.status"),
     ):
-        rows = store.con.execute(
+        found = store.con.execute(
             f"SELECT DISTINCT {source} FROM health_snapshots s JOIN accounts a "
-            f"USING (account_id) WHERE s.as_of = ? AND {source} IS NOT NULL ORDER BY 1",
-            [as_of],
+            f"USING (account_id) WHERE s.as_of = ? AND {source} IS NOT NULL "
+            "AND (? IS NULL OR a.owner = ?) ORDER BY 1",
+            [as_of, scope, scope],
         ).fetchall()
-        out[name] = [str(r[0]) for r in rows]
+        out[name] = [str(r[0]) for r in found]
     return out
+
+
+#: for an account manager: only the groups whose parent they own too
+_OWN_GROUPS = "WHERE g.group_id IN (SELECT account_id FROM base WHERE owner = $scope)"
 
 
 def account_groups(
@@ -272,6 +300,7 @@ def account_groups(
                    g.revenue_12m, g.clv_12m, g.net_value, g.lowest_health,
                    g.needing_attention, count(*) OVER () AS n_groups
             FROM groups g LEFT JOIN accounts a ON a.account_id = g.group_id
+            {_OWN_GROUPS if filters.scope is not None else ""}
             ORDER BY g.revenue_12m DESC NULLS LAST, g.group_id LIMIT {int(limit)}""",
         params,
     ).df()

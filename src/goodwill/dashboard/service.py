@@ -32,16 +32,31 @@ class ServiceView:
     min_evidence: int
 
 
-def service_view(store: Store, as_of: dt.date, settings: Settings) -> ServiceView:
-    """How we serve small and new accounts against the others, as of ``as_of``."""
+def service_view(
+    store: Store, as_of: dt.date, settings: Settings, scope: str | None = None
+) -> ServiceView:
+    """How we serve small and new accounts against the others, as of ``as_of``. With
+    ``scope`` (an account manager's owner code) the comparison and the neglected accounts
+    cover that owner's accounts only; the norms stay those of every account."""
     frame = service_facts(store.con, as_of, settings)
     cfg = settings["service"]
     neglected = neglected_new_accounts(frame, settings) if len(frame) else frame
+    reasons = service_reasons(frame, settings) if len(frame) else {}
+    if scope is not None:
+        owned = {
+            str(r[0])
+            for r in store.con.execute(
+                "SELECT account_id FROM accounts WHERE owner = ?", [scope]
+            ).fetchall()
+        }
+        frame = frame[frame.index.isin(owned)]
+        neglected = neglected[neglected.index.isin(owned)]
+        reasons = {k: v for k, v in reasons.items() if k in owned}
     return ServiceView(
         as_of=as_of,
         comparison=service_comparison(frame) if len(frame) else pd.DataFrame(),
         neglected=neglected,
-        reasons=service_reasons(frame, settings) if len(frame) else {},
+        reasons=reasons,
         first_orders=int(cfg["first_orders"]),
         norm_percentile=int(cfg["norm_percentile"]),
         min_evidence=int(cfg["min_evidence"]),

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 
 import pandas as pd
 
 from goodwill.plan import Plan, week_name
+from goodwill.plan.review import Review
 from goodwill.plan.saved import saved_actions
 from goodwill.plan.stop import stop_list
 from goodwill.settings import Settings
@@ -115,4 +117,56 @@ def load_plan(store: Store, week: str, settings: Settings) -> Plan | None:
         bound=float(bound or 0.0),
         seed=int(seed) if str(seed).isdigit() else 0,
         holdout_share=float(share or 0.0),
+    )
+
+
+def scoped_plan(plan: Plan, scope: str | None) -> Plan:
+    """The plan as the account manager ``scope`` sees it: their actions, their part of
+    the stop list, their eligible accounts and their capacity (``None``: all of it)."""
+    if scope is None:
+        return plan
+    return replace(
+        plan,
+        actions=plan.actions[plan.actions["owner"] == scope].reset_index(drop=True),
+        stop=plan.stop[plan.stop["owner"] == scope],
+        eligible=plan.eligible[plan.eligible["owner"] == scope],
+        capacity={k: v for k, v in plan.capacity.items() if k == scope},
+        objective=float(plan.actions.loc[plan.actions["owner"] == scope, "net"].sum()),
+    )
+
+
+def scoped_review(store: Store, reviewed: Review, scope: str | None) -> Review:
+    """The review of past plans as the account manager ``scope`` sees it: their actions,
+    and per week how many they had planned, done and held out. The plan's measured
+    effect compares every account and is left out."""
+    if scope is None:
+        return reviewed
+    actions = reviewed.actions[reviewed.actions["owner"] == scope]
+    held = dict(
+        store.con.execute(
+            "SELECT p.week, count(*) FILTER (WHERE a.held_out) FROM plans p "
+            "JOIN plan_accounts a USING (plan_id) WHERE a.owner = ? GROUP BY 1",
+            [scope],
+        ).fetchall()
+    )
+    weeks = reviewed.weeks.copy()
+    if len(weeks):
+        planned = actions.groupby("week").size()
+        done = (
+            actions.assign(done=actions["done"].astype(float).fillna(0.0))
+            .groupby("week")["done"]
+            .sum()
+        )
+        weeks["planned"] = [int(planned.get(w, 0)) for w in weeks["week"]]
+        weeks["done"] = [
+            None if pd.isna(d) else int(done.get(w, 0))
+            for w, d in zip(weeks["week"], weeks["done"], strict=True)
+        ]
+        weeks["held_out"] = [int(held.get(w, 0)) for w in weeks["week"]]
+    return replace(
+        reviewed,
+        weeks=weeks,
+        actions=actions,
+        owners=reviewed.owners[reviewed.owners.index == scope],
+        effect=None,
     )

@@ -26,7 +26,19 @@ from goodwill.i18n import normalize_lang
 from goodwill.privacy.access_log import AccessLog
 from goodwill.settings import Settings
 from goodwill.store import Store
-from goodwill.web.routes import account, admin, conduct, imports, plan, portfolio, status
+from goodwill.web import guard
+from goodwill.web.routes import (
+    account,
+    admin,
+    conduct,
+    imports,
+    login,
+    me,
+    operations,
+    plan,
+    portfolio,
+    status,
+)
 from goodwill.web.state import WebState
 from goodwill.web.templating import LANG_COOKIE, make_templates, render, request_lang
 
@@ -54,9 +66,10 @@ def create_app(
     access_log = AccessLog(state)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         access_log.start()
-        yield
+        async with guard.writing_behind(app):
+            yield
         access_log.stop()  # the views still in memory are written before the store closes
         if store is None:
             state.close()
@@ -68,10 +81,12 @@ def create_app(
     app.state.access_log = access_log
     app.state.templates = make_templates()
     static = resources.files("goodwill").joinpath("web/static")
-    app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    for module in (portfolio, account, plan, conduct, imports, status, admin):
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")  # public
+    modules = (portfolio, account, plan, conduct, imports, status, login, me, admin, operations)
+    for module in modules:
         app.include_router(module.router)
     _handlers(app)
+    guard.install(app, state)
 
     @app.middleware("http")
     async def remember_lang(request: Request, call_next: Any) -> Response:

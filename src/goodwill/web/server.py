@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,6 +38,29 @@ def address(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (127.0.0.1, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_exposure(host: str, has_users: bool, db: str | Path) -> None:
+    """Refuse to serve a store without users beyond this machine: without users every
+    visitor is its administrator."""
+    if not has_users and not is_loopback(host):
+        raise GoodwillError(
+            "the store {db} has no users, so anyone reaching --host {host} would be its"
+            " administrator; add one first (goodwill user add NAME --role admin --db {db})"
+            " or serve on 127.0.0.1",
+            db=db,
+            host=host,
+        )
+
+
 def serve(
     db: str | Path,
     *,
@@ -44,9 +68,15 @@ def serve(
     port: int = 8765,
     lang: Lang | str = "en",
     settings: Settings | None = None,
+    proxy: bool = False,
+    forwarded_allow_ips: str | None = None,
 ) -> None:
     """Serve the dashboard over the store at ``db`` until interrupted. The store is
-    opened first, so a missing or locked store is refused before anything listens."""
+    opened first, so a missing or locked store is refused before anything listens.
+
+    Behind a reverse proxy that ends TLS, ``proxy`` trusts its ``X-Forwarded-Proto`` and
+    ``X-Forwarded-For`` from ``forwarded_allow_ips`` (default 127.0.0.1), so the app
+    knows a request came over HTTPS and marks its session cookie Secure."""
     import uvicorn
 
     from goodwill.web.app import create_app
@@ -54,6 +84,11 @@ def serve(
 
     check_port(host, port)
     app = create_app(db, settings, lang=lang)
+    try:
+        check_exposure(host, app.state.auth.has_users, db)
+    except GoodwillError:
+        app.state.goodwill.close()
+        raise
     inner = app.router.lifespan_context
 
     @asynccontextmanager
@@ -70,7 +105,16 @@ def serve(
     app.router.lifespan_context = lifespan
     # commands on this machine (backup, restore) find the server and its token here
     write_serve_file(db, local_url(host, port), app.state.goodwill.control_token)
+    trusted = forwarded_allow_ips or "127.0.0.1"
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            proxy_headers=proxy,
+            forwarded_allow_ips=trusted if proxy else None,
+        )
     finally:
         remove_serve_file(db)

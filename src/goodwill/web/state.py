@@ -78,8 +78,8 @@ class WebState:
 
     @contextmanager
     def try_recording(self) -> Iterator[Store | None]:
-        """Like :meth:`recording`, but ``None`` at once when a writer holds the store
-        (for writes that can wait: the access log keeps its lines for the next try)."""
+        """Like :meth:`recording`, but never waits: ``None`` while another write (an
+        import, a score) holds the lock — the caller keeps its records and tries later."""
         if not self._write_lock.acquire(blocking=False):
             yield None
             return

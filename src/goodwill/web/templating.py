@@ -15,7 +15,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from goodwill._typing import Lang
 from goodwill.i18n import gettext
+from goodwill.web.access import LOCAL, Role
 from goodwill.web.formatting import Formatter
+from goodwill.web.principals import ROLE_LABELS
 from goodwill.web.state import WebState
 
 LANG_COOKIE = "goodwill_lang"
@@ -82,8 +84,20 @@ def render(
         query["lang"] = to
         return request.url.path + "?" + urlencode(query)
 
+    principal = getattr(request.state, "principal", None)
+    book = getattr(request.app.state, "auth", None)
+    if principal is None and book is not None and not book.has_users:
+        principal = LOCAL  # a page no route dependency ran for (not found) in open mode
+    session = getattr(request.state, "session", None)
     full = {
         "request": request,
+        #: who is signed in (None: nobody, or the local administrator of a store without users)
+        "principal": principal if session is not None else None,
+        #: whether the request's principal has a role (``may('manager')``)
+        "may": lambda code: principal is not None and principal.may(Role.parse(code)),
+        "role_label": lambda role: translate(ROLE_LABELS[role]),
+        #: the session's CSRF token, for the hidden ``csrf`` field of every form that posts
+        "csrf": session.csrf if session is not None else "",
         "lang": lang,
         "_": translate,
         "f": Formatter(lang),

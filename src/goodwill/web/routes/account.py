@@ -3,10 +3,10 @@ payments and credit, level, responsiveness — and its print view."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from goodwill.dashboard.account import (
@@ -17,37 +17,43 @@ from goodwill.dashboard.account import (
     history_series,
     timeline_series,
 )
-from goodwill.web.access import Principal, Role, require
+from goodwill.web.access import Principal
 from goodwill.web.audit import viewed
 from goodwill.web.formatting import Formatter
+from goodwill.web.principals import AccountManager
 from goodwill.web.templating import is_fragment, render, request_lang, state_of
 
 router = APIRouter()
-#: the principal of a request that may see accounts (recorded in the access log)
-Viewer = Annotated[Principal, Depends(require(Role.ACCOUNT_MANAGER))]
 #: events the timeline lists before "show all"
 TIMELINE_ROWS = 100
 
 
-def _account(request: Request, account_id: str) -> tuple[AccountView, pd.DataFrame] | None:
+def _account(
+    request: Request, account_id: str, scope: str | None
+) -> tuple[AccountView, pd.DataFrame] | None:
     """The account's view and its whole timeline, kept for the accounts seen last (the
-    page, its chart data and its timeline filtered by kind read the same)."""
+    page, its chart data and its timeline filtered by kind read the same); None for an
+    unknown account and for an account of another owner than ``scope``."""
     state = state_of(request)
 
     def make() -> tuple[AccountView, pd.DataFrame] | None:
         with state.reading() as store:
-            view = account_view(store, account_id, state.settings)
+            view = account_view(store, account_id, state.settings, scope)
             if view is None:
                 return None
             events, _ = account_timeline(store, account_id, view.as_of, limit=None)
         return view, events
 
-    found: tuple[AccountView, pd.DataFrame] | None = state.recent(("account", account_id), make)
+    found: tuple[AccountView, pd.DataFrame] | None = state.recent(
+        ("account", account_id, scope), make
+    )
     return found
 
 
-def _context(request: Request, account_id: str, kind: str | None, all_: bool) -> dict[str, Any]:
-    found = _account(request, account_id)
+def _context(
+    request: Request, principal: Principal, account_id: str, kind: str | None, all_: bool
+) -> dict[str, Any]:
+    found = _account(request, account_id, principal.scope)
     if found is None:
         return {}
     view, events = found
@@ -76,31 +82,38 @@ def _not_found(request: Request, account_id: str) -> HTMLResponse:
 
 @router.get("/accounts/{account_id}", response_class=HTMLResponse, name="account")
 def account(
-    request: Request, who: Viewer, account_id: str, kind: str | None = None, all: int = 0
+    request: Request,
+    principal: AccountManager,
+    account_id: str,
+    kind: str | None = None,
+    all: int = 0,
 ) -> HTMLResponse:
-    context = _context(request, account_id, kind, bool(all))
+    context = _context(request, principal, account_id, kind, bool(all))
     if not context:
         return _not_found(request, account_id)
     fragment = is_fragment(request)
-    viewed(request, who, account_id, "timeline" if fragment else "page")
+    viewed(request, principal, account_id, "timeline" if fragment else "page")
     if fragment:
         return render(request, "account_timeline.html", context)
     return render(request, "account.html", context)
 
 
 @router.get("/accounts/{account_id}/print", response_class=HTMLResponse, name="account_print")
-def account_print(request: Request, who: Viewer, account_id: str) -> HTMLResponse:
-    context = _context(request, account_id, None, False)
+def account_print(request: Request, principal: AccountManager, account_id: str) -> HTMLResponse:
+    context = _context(request, principal, account_id, None, False)
     if not context:
         return _not_found(request, account_id)
-    viewed(request, who, account_id, "print")
+    viewed(request, principal, account_id, "print")
     return render(request, "account_print.html", context)
 
 
 @router.get("/api/chart/account/{account_id}", name="account_chart")
-def account_chart(request: Request, who: Viewer, account_id: str) -> JSONResponse:
-    context = _context(request, account_id, None, True)
+def account_chart(request: Request, principal: AccountManager, account_id: str) -> JSONResponse:
+    context = _context(request, principal, account_id, None, True)
     if not context:
-        return JSONResponse({"detail": f"no account {account_id}"}, status_code=404)
-    viewed(request, who, account_id, "chart")
+        return JSONResponse(
+            {"error": {"code": "not_found", "message": f"no account {account_id}"}},
+            status_code=404,
+        )
+    viewed(request, principal, account_id, "chart")
     return JSONResponse(context["chart"])

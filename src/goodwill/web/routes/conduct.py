@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from goodwill.dashboard.payments import ADVICE, payments_page, payments_rows
 from goodwill.dashboard.portfolio import filter_choices
 from goodwill.dashboard.service import service_view
+from goodwill.web.principals import AccountManager
 from goodwill.web.routes.portfolio import snapshot_rows
 from goodwill.web.templating import is_fragment, render, state_of
 
@@ -18,6 +19,7 @@ router = APIRouter()
 @router.get("/payments", response_class=HTMLResponse, name="payments")
 def payments(
     request: Request,
+    principal: AccountManager,
     advice: str | None = None,
     owner: str | None = None,
     sort: str = "advice",
@@ -40,8 +42,11 @@ def payments(
             page=page,
             per_page=per_page,
             rows=state.cached(("payments_rows", as_of), lambda: payments_rows(store, as_of)),
+            scope=principal.scope,
         )
-        owners = filter_choices(store, as_of, rows=snapshot_rows(request, store, as_of))["owner"]
+        owners = filter_choices(
+            store, as_of, rows=snapshot_rows(request, store, as_of), scope=principal.scope
+        )["owner"]
     context = {
         "page_id": "payments",
         "as_of": as_of,
@@ -57,11 +62,14 @@ def payments(
 
 
 @router.get("/service", response_class=HTMLResponse, name="service")
-def service(request: Request) -> HTMLResponse:
+def service(request: Request, principal: AccountManager) -> HTMLResponse:
     state = state_of(request)
+    scope = principal.scope
     with state.reading() as store:
         as_of = state.latest_as_of(store)
         if as_of is None:
             return render(request, "empty.html", {"page_id": "service"})
-        view = state.cached(("service", as_of), lambda: service_view(store, as_of, state.settings))
+        view = state.cached(
+            ("service", as_of, scope), lambda: service_view(store, as_of, state.settings, scope)
+        )
     return render(request, "service.html", {"page_id": "service", "view": view})

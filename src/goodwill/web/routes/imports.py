@@ -16,6 +16,7 @@ from goodwill.dashboard.status import latest_as_of
 from goodwill.errors import ImportValidationError, InputFileError
 from goodwill.score import score
 from goodwill.store.schema import TABLE_ORDER
+from goodwill.web.principals import Manager
 from goodwill.web.templating import render, request_lang, state_of
 
 router = APIRouter()
@@ -36,13 +37,16 @@ def _page(request: Request, status_code: int = 200, **context: Any) -> HTMLRespo
 
 
 @router.get("/import", response_class=HTMLResponse, name="import")
-def import_form(request: Request) -> HTMLResponse:
+def import_form(request: Request, _principal: Manager) -> HTMLResponse:
     return _page(request)
 
 
 @router.post("/import", response_class=HTMLResponse, name="import_file")
 def import_file(
-    request: Request, table: Annotated[str, Form()], file: Annotated[UploadFile, File()]
+    request: Request,
+    _principal: Manager,
+    table: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
 ) -> HTMLResponse:
     """Import the uploaded file into ``table``; then score the latest as-of date again."""
     state = state_of(request)

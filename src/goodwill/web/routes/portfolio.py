@@ -21,6 +21,7 @@ from goodwill.dashboard.portfolio import (
 from goodwill.i18n import gettext
 from goodwill.store import Store
 from goodwill.web.formatting import WORDS
+from goodwill.web.principals import AccountManager
 from goodwill.web.templating import is_fragment, render, request_lang, state_of
 
 router = APIRouter()
@@ -35,8 +36,11 @@ def _filters(
     status: str | None = None,
     group: str | None = None,
     attention: str | None = None,
+    *,
+    scope: str | None = None,
 ) -> PortfolioFilter:
     return PortfolioFilter(
+        scope=scope,
         owner=owner or None,
         segment=segment or None,
         level=level or None,
@@ -89,6 +93,7 @@ def _chart(request: Request, filters: PortfolioFilter) -> dict[str, Any] | None:
 @router.get("/", response_class=HTMLResponse, name="portfolio")
 def portfolio(
     request: Request,
+    principal: AccountManager,
     owner: Text = None,
     segment: Text = None,
     level: Text = None,
@@ -102,7 +107,7 @@ def portfolio(
 ) -> HTMLResponse:
     """The portfolio page, or (for htmx) only its results: chart data, table, groups."""
     state = state_of(request)
-    filters = _filters(owner, segment, level, status, group, attention)
+    filters = _filters(owner, segment, level, status, group, attention, scope=principal.scope)
     with state.reading() as store:
         as_of = state.latest_as_of(store)
         if as_of is None:
@@ -138,6 +143,7 @@ def portfolio(
 @router.get("/api/chart/portfolio", name="portfolio_chart")
 def portfolio_chart(
     request: Request,
+    principal: AccountManager,
     owner: Text = None,
     segment: Text = None,
     level: Text = None,
@@ -146,5 +152,6 @@ def portfolio_chart(
     attention: Text = None,
 ) -> JSONResponse:
     """The portfolio chart's points as JSON (what the page embeds when it loads)."""
-    chart = _chart(request, _filters(owner, segment, level, status, group, attention))
+    filters = _filters(owner, segment, level, status, group, attention, scope=principal.scope)
+    chart = _chart(request, filters)
     return JSONResponse(chart or {"series": [], "total": 0, "shown": 0, "sampled": False})

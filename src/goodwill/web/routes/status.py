@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from goodwill import __version__
 from goodwill.dashboard.status import store_status
 from goodwill.score import score
+from goodwill.web.access import public
+from goodwill.web.principals import Manager
 from goodwill.web.templating import state_of
 
 router = APIRouter()
 
 
-@router.get("/health", name="health")
+@router.get("/health", name="health", dependencies=[Depends(public)])
 def health(request: Request) -> JSONResponse:
     """``{"status": "ok", "store": ..., "schema_version": ..., "latest_snapshot": ...}``."""
     with state_of(request).reading() as store:
@@ -35,7 +37,7 @@ def health(request: Request) -> JSONResponse:
 
 
 @router.post("/score", name="score")
-def score_now(request: Request) -> RedirectResponse:
+def score_now(request: Request, _principal: Manager) -> RedirectResponse:
     """Score as of the last order day (the start for a store that has none yet)."""
     state = state_of(request)
     with state.writing() as store:
@@ -43,7 +45,7 @@ def score_now(request: Request) -> RedirectResponse:
     return RedirectResponse(request.url_for("portfolio"), status_code=303)
 
 
-@router.get("/favicon.ico", name="favicon", include_in_schema=False)
+@router.get("/favicon.ico", name="favicon", include_in_schema=False, dependencies=[Depends(public)])
 def favicon() -> Response:
     """The dashboard's icon where a browser looks for it by itself (a page without a
     ``<link rel="icon">``, such as /health), instead of a 404 in its console."""
