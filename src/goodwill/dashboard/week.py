@@ -116,3 +116,18 @@ def load_plan(store: Store, week: str, settings: Settings) -> Plan | None:
         seed=int(seed) if str(seed).isdigit() else 0,
         holdout_share=float(share or 0.0),
     )
+
+
+def plan_summaries(store: Store, scope: str | None = None) -> pd.DataFrame:
+    """Every saved plan, newest week first: week, as_of, created_at and actions (how many
+    of its actions are on accounts ``scope`` owns; all when None)."""
+    return store.con.execute(
+        """WITH mine AS (
+               SELECT pa.plan_id, pa.account_id
+               FROM plan_actions pa JOIN accounts a USING (account_id)
+               WHERE CAST($scope AS VARCHAR) IS NULL OR a.owner = $scope)
+           SELECT p.week, p.as_of, p.created_at, count(m.account_id) AS actions
+           FROM plans p LEFT JOIN mine m USING (plan_id)
+           GROUP BY p.week, p.as_of, p.created_at ORDER BY p.week DESC""",
+        {"scope": scope},
+    ).df()

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from goodwill import api
 from goodwill._typing import Lang
 from goodwill.errors import GoodwillError
 from goodwill.i18n import normalize_lang
@@ -53,6 +54,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        api.shutdown(_app)
         if store is None:
             state.close()
 
@@ -66,6 +68,7 @@ def create_app(
     for module in (portfolio, account, plan, conduct, imports, status):
         app.include_router(module.router)
     _handlers(app)
+    api.install(app)  # the REST API under /api/v1, after the handlers it wraps
 
     @app.middleware("http")
     async def remember_lang(request: Request, call_next: Any) -> Response:
