@@ -24,7 +24,8 @@ from goodwill._typing import Lang
 from goodwill.errors import GoodwillError, ImportValidationError
 from goodwill.ingest.problems import Problem
 from goodwill.ingest.report import ImportReport
-from goodwill.web.importing import import_and_score
+from goodwill.store import Store
+from goodwill.web.importing import import_into
 from goodwill.web.state import WebState
 
 #: jobs kept for their status
@@ -126,12 +127,13 @@ class ImportJobs:
             del self._jobs[job.job_id]
 
     def _run(self, job: Job) -> None:
-        job.started_at = _now()
-        job.status = "running"
-        job.status = self._import(job)
+        with self.state.writing() as store:  # queued until the writer is free
+            job.started_at = _now()
+            job.status = "running"
+            job.status = self._import(job, store)
         shutil.rmtree(job.path.parent, ignore_errors=True)
 
-    def _import(self, job: Job) -> Status:
+    def _import(self, job: Job, store: Store) -> Status:
         """Import the job's file and score again; its outcome is set on ``job`` before
         the status it returns is (a reader that sees the status sees the outcome)."""
 
@@ -140,8 +142,8 @@ class ImportJobs:
 
         status: Status = "failed"
         try:
-            _, snapshot = import_and_score(
-                self.state, job.table, job.path, job.lang, on_imported=imported
+            _, snapshot = import_into(
+                store, self.state.settings, job.table, job.path, job.lang, on_imported=imported
             )
             job.rescored_as_of = snapshot.as_of if snapshot is not None else None
             status = "succeeded"

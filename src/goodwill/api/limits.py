@@ -21,9 +21,10 @@ def max_upload_bytes(app: Any) -> int:
 
 
 def too_large_message(limit: int) -> str:
+    megabytes = round(limit / 1024 / 1024, 3)
     return (
-        f"the file is larger than the {limit / 1024 / 1024:g} MB this server takes; split "
-        "it, or raise [api] max_upload_mb in the settings"
+        f"the file is larger than the {megabytes:g} MB this server takes; split it, or "
+        "raise [api] max_upload_mb in the settings"
     )
 
 

@@ -11,6 +11,8 @@ from goodwill.dashboard.status import latest_as_of
 from goodwill.errors import InputFileError
 from goodwill.ingest.report import ImportReport
 from goodwill.score import Snapshot, score
+from goodwill.settings import Settings
+from goodwill.store import Store
 from goodwill.web.state import WebState
 
 #: the suffixes the importer reads
@@ -30,7 +32,16 @@ def upload_name(filename: str | None) -> str:
 
 
 def import_and_score(
-    state: WebState,
+    state: WebState, table: str, path: Path, lang: Lang = "en"
+) -> tuple[ImportReport, Snapshot | None]:
+    """:func:`import_into` the app's store, as its single writer."""
+    with state.writing() as store:
+        return import_into(store, state.settings, table, path, lang)
+
+
+def import_into(
+    store: Store,
+    settings: Settings,
     table: str,
     path: Path,
     lang: Lang = "en",
@@ -42,11 +53,10 @@ def import_and_score(
     :class:`~goodwill.errors.InputFileError` with nothing written), then score the latest
     as-of date again — once there are orders to score. ``on_imported`` hears of the
     import before the scoring starts (which may still fail with the import written)."""
-    with state.writing() as store:
-        report = store.import_file(table, path, lang=lang)
-        if on_imported is not None:
-            on_imported(report)
-        snapshot = None
-        if store.count("orders"):  # nothing to score before the first orders
-            snapshot = score(store, latest_as_of(store), settings=state.settings)
+    report = store.import_file(table, path, lang=lang)
+    if on_imported is not None:
+        on_imported(report)
+    snapshot = None
+    if store.count("orders"):  # nothing to score before the first orders
+        snapshot = score(store, latest_as_of(store), settings=settings)
     return report, snapshot
