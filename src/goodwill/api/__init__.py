@@ -24,7 +24,7 @@ from goodwill.api.limits import UploadLimit
 from goodwill.api.params import bearer
 from goodwill.web.access import public
 
-__all__ = ["API_PREFIX", "install", "openapi_document", "router"]
+__all__ = ["API_PREFIX", "describe", "install", "openapi_document", "router", "shutdown"]
 
 router = APIRouter(prefix=API_PREFIX, dependencies=[Security(bearer)], responses=ERROR_RESPONSES)
 for _module in (accounts, snapshots, plans, payments, imports):
@@ -38,21 +38,22 @@ Lists are paged with `limit` (1-500) and `offset`; every error has the shape
 `{"error": {"code", "message", "details"}}`. See docs/api.md."""
 
 
+def describe() -> dict[str, Any]:
+    """The OpenAPI description of the ``/api/v1`` routes, and of nothing else."""
+    # the API's routes alone, as FastAPI includes them (an app of its own keeps the
+    # pages out, whatever form include_router gives them in this FastAPI)
+    alone = FastAPI()
+    alone.include_router(router)
+    return get_openapi(
+        title="goodwill API", version=__version__, description=_DESCRIPTION, routes=alone.routes
+    )
+
+
 def openapi_document(app: FastAPI) -> dict[str, Any]:
-    """The OpenAPI description of the ``/api/v1`` routes only (made once per app)."""
+    """:func:`describe`, made once per app."""
     found: dict[str, Any] | None = getattr(app.state, "api_openapi", None)
     if found is None:
-        # the API's routes alone, as FastAPI includes them (an app of its own keeps the
-        # pages out, whatever form include_router gives them in this FastAPI)
-        alone = FastAPI()
-        alone.include_router(router)
-        found = get_openapi(
-            title="goodwill API",
-            version=__version__,
-            description=_DESCRIPTION,
-            routes=alone.routes,
-        )
-        app.state.api_openapi = found
+        found = app.state.api_openapi = describe()
     return found
 
 

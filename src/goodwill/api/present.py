@@ -77,12 +77,12 @@ def day(value: Any) -> dt.date:
 
 
 def as_datetime(value: Any) -> dt.datetime | None:
+    """A moment with its offset: the store keeps the server's local time without one."""
     value = clean(value)
     if value is None:
         return None
-    if isinstance(value, dt.datetime):
-        return value
-    return pd.Timestamp(value).to_pydatetime()
+    found: dt.datetime = pd.Timestamp(value).to_pydatetime()
+    return found if found.tzinfo is not None else found.astimezone()
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request
 
 from goodwill.api import models, present
-from goodwill.api.errors import ApiError, ErrorDetail
+from goodwill.api.errors import ApiError
 from goodwill.api.params import LangQuery, Limit, Offset, Reader, lang_of, next_link
 from goodwill.dashboard.snapshots import snapshot_runs, snapshot_slice
 from goodwill.dashboard.status import snapshot_dates
@@ -17,12 +17,8 @@ from goodwill.web.templating import state_of
 router = APIRouter(tags=["snapshots"])
 
 AsOf = Annotated[
-    str,
-    Path(
-        pattern=r"^(latest|\d{4}-\d{2}-\d{2})$",
-        description="a scored date (yyyy-mm-dd) or `latest`",
-        examples=["latest", "2025-06-30"],
-    ),
+    dt.date | Literal["latest"],
+    Path(description="a scored date (yyyy-mm-dd) or `latest`", examples=["latest", "2025-06-30"]),
 ]
 
 
@@ -44,17 +40,6 @@ def list_snapshots(request: Request, principal: Reader) -> models.SnapshotList:
     )
 
 
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ApiError(
-            422,
-            f"{text!r} is not a date; write yyyy-mm-dd or latest",
-            details=[ErrorDetail(field="path.as_of", message=str(exc), type="date_parsing")],
-        ) from exc
-
-
 @router.get("/snapshots/{as_of}", operation_id="getSnapshot")
 def get_snapshot(
     request: Request,
@@ -68,7 +53,7 @@ def get_snapshot(
     its figures and ranked reasons."""
     state = state_of(request)
     with state.reading() as store:
-        day = state.latest_as_of(store) if as_of == "latest" else _day(as_of)
+        day = state.latest_as_of(store) if as_of == "latest" else as_of
         if day is None or day not in snapshot_dates(store):
             raise ApiError(404, f"no snapshot as of {as_of}; GET /api/v1/snapshots lists them")
         frame, total = snapshot_slice(
