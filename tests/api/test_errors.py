@@ -57,6 +57,8 @@ def test_404_unknown_things(api: TestClient, admin: Headers) -> None:
     error = shape(api.get("/api/v1/no/such/path", headers=admin), 404, "not_found")
     assert "/api/v1/no/such/path" in error["message"]
     shape(api.get("/api/v1", headers=admin), 404, "not_found")
+    dutch = api.get("/api/v1/accounts/NOBODY?lang=nl", headers=admin)
+    assert shape(dutch, 404, "not_found")["message"] == "geen klant 'NOBODY'"
     page = api.get("/no/such/page")  # the pages keep their HTML 404
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
 

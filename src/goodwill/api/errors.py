@@ -19,9 +19,11 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from goodwill._typing import Lang
 from goodwill.errors import GoodwillError
+from goodwill.i18n import gettext
 from goodwill.web.access import Forbidden, Unauthenticated
-from goodwill.web.templating import request_lang
+from goodwill.web.templating import state_of
 
 __all__ = [
     "API_PREFIX",
@@ -94,21 +96,23 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 ERROR_RESPONSES = error_responses(400, 401, 403, 404, 422, 500)
 
 
-class ApiError(Exception):
-    """An error an API route answers with: its status, a message and the details."""
+class ApiError(GoodwillError):
+    """An error an API route answers with: its status, its message (a template in
+    English and Dutch, like every :class:`~goodwill.errors.GoodwillError`) and details."""
 
     def __init__(
         self,
-        status: int,
-        message: str,
+        template: str,
+        /,
         *,
+        status: int,
         code: str | None = None,
         details: Iterable[ErrorDetail] = (),
         headers: Mapping[str, str] | None = None,
+        **params: object,
     ) -> None:
-        super().__init__(message)
+        super().__init__(template, **params)
         self.status = status
-        self.message = message
         self.code = code or CODES.get(status, "error")
         self.details = list(details)
         self.headers = dict(headers or {})
@@ -131,6 +135,15 @@ def error_response(
     )
 
 
+def api_lang(request: Request) -> Lang:
+    """The language of an API request: ``?lang=``, else the server's default (an API
+    client keeps no cookie)."""
+    asked = request.query_params.get("lang")
+    if asked in ("en", "nl"):
+        return "nl" if asked == "nl" else "en"
+    return state_of(request).lang
+
+
 def is_api(request: Request) -> bool:
     """A request to the REST API (under ``/api/v1``)."""
     path = request.url.path
@@ -148,37 +161,47 @@ def _validation_details(exc: RequestValidationError) -> list[ErrorDetail]:
     ]
 
 
-def _http_message(request: Request, exc: StarletteHTTPException) -> str:
+def _http_message(request: Request, exc: StarletteHTTPException, lang: Lang) -> str:
+    path = request.url.path
+    if isinstance(exc.detail, GoodwillError):  # raised where only an HTTPException passes
+        return exc.detail.message(lang)
     if exc.status_code == 404 and exc.detail == "Not Found":
-        return f"no such resource: {request.url.path}"
+        return gettext("no such resource: {path}", lang, path=path)
     if exc.status_code == 405:
         allowed = (exc.headers or {}).get("Allow", "")
-        return f"{request.method} is not allowed on {request.url.path} (allowed: {allowed})"
+        return gettext(
+            "{method} is not allowed on {path} (allowed: {allowed})",
+            lang,
+            method=request.method,
+            path=path,
+            allowed=allowed,
+        )
     return str(exc.detail)
 
 
 def _api_response(request: Request, exc: Exception) -> Response:
     """The error shape for ``exc`` raised while answering an API request."""
+    lang = api_lang(request)
     if isinstance(exc, ApiError):
         return error_response(
-            exc.status, exc.message, code=exc.code, details=exc.details, headers=exc.headers
+            exc.status, exc.message(lang), code=exc.code, details=exc.details, headers=exc.headers
         )
     if isinstance(exc, Unauthenticated):
-        message = str(exc) or "sign in: send the header Authorization: Bearer <your API token>"
+        message = str(exc) or gettext(
+            "sign in: send the header Authorization: Bearer <your API token>", lang
+        )
         return error_response(401, message, headers={"WWW-Authenticate": "Bearer"})
     if isinstance(exc, Forbidden):
-        return error_response(403, str(exc) or "your role may not do this")
+        return error_response(403, str(exc) or gettext("your role may not do this", lang))
     if isinstance(exc, RequestValidationError):
-        return error_response(
-            422, "the request is not valid; see details", details=_validation_details(exc)
-        )
+        message = gettext("the request is not valid; see details", lang)
+        return error_response(422, message, details=_validation_details(exc))
     if isinstance(exc, GoodwillError):
-        return error_response(400, exc.message(request_lang(request)))
+        return error_response(400, exc.message(lang))
     if isinstance(exc, StarletteHTTPException):
-        return error_response(
-            exc.status_code, _http_message(request, exc), headers=exc.headers or None
-        )
-    return error_response(500, "an unexpected error on the server; it was logged")
+        message = _http_message(request, exc, lang)
+        return error_response(exc.status_code, message, headers=exc.headers or None)
+    return error_response(500, gettext("an unexpected error on the server; it was logged", lang))
 
 
 Handler = Callable[[Request, Exception], Any]

@@ -20,7 +20,7 @@ from goodwill._typing import Lang, TableName
 from goodwill.api import models, present
 from goodwill.api.errors import ApiError, error_responses
 from goodwill.api.jobs import DuplicateUpload, ImportJobs, Job
-from goodwill.api.limits import max_upload_bytes, too_large_message
+from goodwill.api.limits import max_upload_bytes, too_large
 from goodwill.api.params import LangQuery, Limit, Manager, Offset, lang_of, next_link
 from goodwill.web.importing import upload_name
 from goodwill.web.templating import state_of
@@ -35,10 +35,6 @@ _CHUNK = 1 << 20
 def jobs_of(request: Request) -> ImportJobs:
     jobs: ImportJobs = request.app.state.import_jobs
     return jobs
-
-
-def too_large(limit: int) -> ApiError:
-    return ApiError(413, too_large_message(limit))
 
 
 def _keep(upload: UploadFile, name: str, limit: int) -> tuple[Path, int, str]:
@@ -122,9 +118,10 @@ def create_import(
     except DuplicateUpload as duplicate:
         shutil.rmtree(path.parent, ignore_errors=True)
         raise ApiError(
-            409,
-            f"this file is already being imported into {table} "
-            f"(job {duplicate.job.job_id}); wait for that job",
+            "this file is already being imported into {table} (job {job}); wait for that job",
+            status=409,
+            table=table,
+            job=duplicate.job.job_id,
         ) from None
     response.headers["Location"] = request.app.url_path_for("getImport", job_id=job.job_id)
     return _job(request, job, language)
@@ -138,7 +135,9 @@ def get_import(
     first problems and how many there are; nothing was written)."""
     job = jobs_of(request).get(job_id)
     if job is None:
-        raise ApiError(404, f"no import job {job_id!r} (jobs are kept while the server runs)")
+        raise ApiError(
+            "no import job '{job}' (jobs are kept while the server runs)", status=404, job=job_id
+        )
     return _job(request, job, lang_of(request, lang))
 
 

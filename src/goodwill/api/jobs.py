@@ -60,7 +60,6 @@ class Job:
     rescored_as_of: dt.date | None = None
     #: why it failed, or a note on a success (a message in either language)
     error: GoodwillError | None = None
-    note: str | None = None
     problems: list[Problem] = field(default_factory=list)
     problems_total: int = 0
 
@@ -69,9 +68,7 @@ class Job:
         return self.status in ("queued", "running")
 
     def message(self, lang: Lang) -> str | None:
-        if self.error is not None:
-            return self.error.message(lang)
-        return self.note
+        return self.error.message(lang) if self.error is not None else None
 
 
 class DuplicateUpload(Exception):
@@ -153,11 +150,17 @@ class ImportJobs:
         except GoodwillError as exc:
             job.error = exc
         except Exception as exc:  # reported on the job; the server goes on
-            job.note = f"{type(exc).__name__}: {exc}"
+            job.error = GoodwillError(
+                "the import stopped on an unexpected error: {reason}",
+                reason=f"{type(exc).__name__}: {exc}",
+            )
         if status == "failed" and job.report is not None:
             # written, but scoring the latest day again failed: the import stands
-            job.note = f"imported; scoring the latest day again failed: {job.message('en')}"
-            job.error, status = None, "succeeded"
+            reason = job.error.message("en") if job.error else ""
+            job.error = GoodwillError(
+                "imported; scoring the latest day again failed: {reason}", reason=reason
+            )
+            status = "succeeded"
         job.finished_at = _now()
         return status
 
@@ -171,5 +174,7 @@ class ImportJobs:
             for job in self._jobs.values():
                 if job.status == "queued":
                     job.status, job.finished_at = "failed", _now()
-                    job.note = "the server stopped before this import ran; upload it again"
+                    job.error = GoodwillError(
+                        "the server stopped before this import ran; upload it again"
+                    )
                     shutil.rmtree(job.path.parent, ignore_errors=True)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from goodwill.api.errors import error_response
+from goodwill.api.errors import ApiError, api_lang, error_response
 
 #: room for the multipart framing around the file
 _FRAMING = 64 * 1024
@@ -20,11 +20,12 @@ def max_upload_bytes(app: Any) -> int:
     return int(float(app.state.goodwill.settings["api"]["max_upload_mb"]) * 1024 * 1024)
 
 
-def too_large_message(limit: int) -> str:
-    megabytes = round(limit / 1024 / 1024, 3)
-    return (
-        f"the file is larger than the {megabytes:g} MB this server takes; split it, or "
-        "raise [api] max_upload_mb in the settings"
+def too_large(limit: int) -> ApiError:
+    return ApiError(
+        "the file is larger than the {megabytes} MB this server takes; split it, or raise "
+        "[api] max_upload_mb in the settings",
+        status=413,
+        megabytes=f"{round(limit / 1024 / 1024, 3):g}",
     )
 
 
@@ -42,7 +43,9 @@ class UploadLimit:
         limit = max_upload_bytes(scope["app"])
         length = dict(scope.get("headers") or []).get(b"content-length", b"")
         if length.isdigit() and int(length) > limit + _FRAMING:
-            await error_response(413, too_large_message(limit))(scope, receive, send)
+            error = too_large(limit)
+            message = error.message(api_lang(Request(scope)))
+            await error_response(413, message)(scope, receive, send)
             return
         seen = 0
 
@@ -52,7 +55,7 @@ class UploadLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit + _FRAMING:
-                    raise HTTPException(413, too_large_message(limit))
+                    raise HTTPException(413, too_large(limit))
             return message
 
         await self.app(scope, counted, send)

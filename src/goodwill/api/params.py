@@ -14,8 +14,8 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPBearer
 
 from goodwill._typing import Lang
+from goodwill.api.errors import api_lang
 from goodwill.web.access import Principal, Role, require
-from goodwill.web.templating import state_of
 
 __all__ = [
     "MAX_LIMIT",
@@ -70,13 +70,14 @@ AccountKind = Literal["customer", "prospect", "supplier"]
 
 
 def lang_of(request: Request, lang: str | None) -> Lang:
-    """The language asked for, else the server's default (an API client keeps no
-    cookie: each request says its language or gets the default)."""
+    """The language asked for (``lang``, the route's own ``?lang=``), else the server's
+    default (an API client keeps no cookie: each request says its language or gets the
+    default)."""
     if lang == "nl":
         return "nl"
     if lang == "en":
         return "en"
-    return state_of(request).lang
+    return api_lang(request)
 
 
 def next_link(request: Request, offset: int, limit: int, total: int) -> str | None:

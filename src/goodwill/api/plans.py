@@ -58,7 +58,9 @@ def get_plan(
     with state.reading() as store:
         plan = load_plan(store, name, state.settings)
         if plan is None:
-            raise ApiError(404, f"no plan saved for {name}; GET /api/v1/plans lists them")
+            raise ApiError(
+                "no plan saved for {week}; GET /api/v1/plans lists them", status=404, week=name
+            )
         ids = [*plan.actions["account_id"].astype(str), *plan.stop.index.astype(str)]
         seen = visible(store, ids, principal.scope)
     actions = plan.actions[plan.actions["account_id"].astype(str).isin(seen)]

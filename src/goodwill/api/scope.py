@@ -24,7 +24,7 @@ def visible(store: Store, ids: Iterable[str], scope: str | None) -> set[str]:
 
 
 def account_not_found(account_id: str) -> ApiError:
-    return ApiError(404, f"no account {account_id!r}")
+    return ApiError("no account '{account}'", status=404, account=account_id)
 
 
 def check_account(store: Store, account_id: str, principal: Principal) -> None:

@@ -55,7 +55,9 @@ def get_snapshot(
     with state.reading() as store:
         day = state.latest_as_of(store) if as_of == "latest" else as_of
         if day is None or day not in snapshot_dates(store):
-            raise ApiError(404, f"no snapshot as of {as_of}; GET /api/v1/snapshots lists them")
+            raise ApiError(
+                "no snapshot as of {day}; GET /api/v1/snapshots lists them", status=404, day=as_of
+            )
         frame, total = snapshot_slice(
             store, as_of=day, scope=principal.scope, offset=offset, limit=limit
         )
