@@ -10,6 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from goodwill.dashboard.portfolio import portfolio_page
+from goodwill.store import Store
+from goodwill.web import create_app
 from goodwill.web.state import WebState
 from tests.api.conftest import Headers, walk
 
@@ -170,3 +172,13 @@ def test_payments(api: TestClient, admin: Headers) -> None:
     assert all(i["reasons"] for i in strict)
     amounts = [i["open_amount"] for i in strict]
     assert amounts == sorted(amounts, reverse=True)
+
+
+def test_a_store_not_scored_yet_lists_its_accounts(loaded: Store) -> None:
+    with TestClient(create_app(loaded.path, store=loaded)) as client:
+        body = client.get("/api/v1/accounts").json()
+        assert body["as_of"] is None and body["total"] == 3
+        assert all(not i["scored"] and i["health"] is None for i in body["items"])
+        assert client.get("/api/v1/payments").json()["total"] == 0
+        assert client.get("/api/v1/snapshots").json()["items"] == []
+        assert client.get("/api/v1/snapshots/latest").status_code == 404
