@@ -35,3 +35,6 @@ Severity = Literal["low", "medium", "high", "critical"]
 ExportFormat = Literal["csv", "parquet", "xlsx"]
 Period = Literal["D", "W"]
 Engine = Literal["duckdb", "spark"]
+#: who can be forgotten: a contact person (by ``contact_id``) or one of our employees
+#: (by the name or code in ``owner``, ``employee``, ``made_by``)
+PersonKind = Literal["contact", "employee"]

@@ -8,7 +8,8 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import OWNER, Headers, walk
+from goodwill.privacy.access_log import AccessLog, access_lines
+from tests.api.conftest import ACCOUNT_MANAGER, OWNER, Headers, sign_in, walk
 from tests.api.test_accounts import sql
 
 ACCOUNT_ID = re.compile(r"K\d{6}")
@@ -123,3 +124,20 @@ def test_imports_need_a_manager(
         files={"file": ("a.csv", b"account_id,name\nX,Y\n", "text/csv")},
     )
     assert upload.status_code == 403
+
+
+def test_account_views_through_the_api_are_in_the_access_log(own_api: TestClient) -> None:
+    headers = sign_in(own_api.app, ACCOUNT_MANAGER)  # type: ignore[arg-type]
+    mine = sorted(owned(own_api))[0]
+    other = sql(own_api, "SELECT account_id FROM accounts WHERE owner <> ? LIMIT 1", OWNER)[0][0]
+    assert own_api.get(f"/api/v1/accounts/{mine}", headers=headers).status_code == 200
+    assert own_api.get(f"/api/v1/accounts/{mine}/snapshots", headers=headers).status_code == 200
+    assert own_api.get(f"/api/v1/accounts/{other}", headers=headers).status_code == 404
+    assert own_api.get("/api/v1/accounts", headers=headers).status_code == 200  # a list
+    log: AccessLog = own_api.app.state.access_log  # type: ignore[attr-defined]
+    log.stop()  # writes what waits in memory
+    with own_api.app.state.goodwill.reading() as store:  # type: ignore[attr-defined]
+        lines = access_lines(store)
+    assert sorted(lines["what"]) == ["api", "api_snapshots"]
+    assert set(lines["account_id"]) == {mine}
+    assert set(lines["user_name"]) == {ACCOUNT_MANAGER.name}

@@ -29,6 +29,7 @@ from goodwill.dashboard.account import AccountView, account_view
 from goodwill.dashboard.listing import AccountQuery, account_list
 from goodwill.dashboard.portfolio import PortfolioFilter
 from goodwill.dashboard.snapshots import snapshot_slice
+from goodwill.web.audit import viewed
 from goodwill.web.routes.portfolio import snapshot_rows
 from goodwill.web.templating import state_of
 
@@ -130,6 +131,7 @@ def get_account(
             raise account_not_found(account_id)
         related = [view.parent[0]] if view.parent else []
         seen = visible(store, related + [m for m, _ in view.members], principal.scope)
+    viewed(request, principal, account_id, "api")
     return _detail(view, seen, lang_of(request, lang))
 
 
@@ -232,6 +234,7 @@ def account_snapshots(
         frame, total = snapshot_slice(
             store, account_id=account_id, scope=principal.scope, offset=offset, limit=limit
         )
+    viewed(request, principal, account_id, "api_snapshots")
     return models.SnapshotPage(
         items=present.snapshot_rows(frame, lang_of(request, lang)),
         total=total,

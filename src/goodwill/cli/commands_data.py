@@ -113,6 +113,14 @@ def _show(reports: list[ImportReport]) -> None:
             read_as,
         )
     console.print(table)
+    forgotten = sum(r.anonymised for r in reports)
+    if forgotten:
+        console.print(
+            _(
+                "{n} rows name a forgotten person: anonymised on the way in (docs/privacy.md).",
+                n=f"{forgotten:,}",
+            )
+        )
 
 
 def import_table(

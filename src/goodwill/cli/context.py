@@ -31,6 +31,7 @@ WORDS = (
     N_("status"),
     N_("done"),
     N_("undone"),
+    N_("final"),
     N_("error"),
 )
 

@@ -17,7 +17,9 @@ from goodwill.cli import (
     commands_credit,
     commands_data,
     commands_demo,
+    commands_ops,
     commands_plan,
+    commands_privacy,
     commands_report,
     commands_score,
     commands_serve,
@@ -47,6 +49,8 @@ REGISTRARS: list[Callable[[typer.Typer], None]] = [
     commands_plan.register,
     commands_serve.register,
     commands_report.register,
+    commands_privacy.register,
+    commands_ops.register,
 ]
 for _register in REGISTRARS:
     _register(app)

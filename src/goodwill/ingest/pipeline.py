@@ -19,6 +19,7 @@ from goodwill.ingest.problems import PROBLEMS_DDL, Problem, fetch_problems, writ
 from goodwill.ingest.reader import read_any
 from goodwill.ingest.report import ImportReport
 from goodwill.ingest.validate import check_references, check_rows, stage
+from goodwill.privacy.suppress import anonymise_staged
 from goodwill.progress import ProgressCallback, watch_query
 from goodwill.store.ddl import IMPORTS_TABLE, quote_ident
 from goodwill.store.order_days import rebuild_order_days
@@ -104,7 +105,8 @@ def import_files(
                 progress(f"{st.path.name}: checking references", 0, 0)
             check_references(con, table, st.stage, st.path.name, PROBLEMS, effective)
         _raise_if_problems(con, errors_path, lang)
-        return _write(con, staged, dry_run, started, progress)
+        forgotten = anonymise_staged(con, {name: st.stage for name, st in staged.items()})
+        return _write(con, staged, dry_run, started, progress, forgotten)
     finally:
         for name in TABLE_ORDER:
             con.execute(f"DROP TABLE IF EXISTS _raw_{name}")
@@ -177,7 +179,10 @@ def _write(
     dry_run: bool,
     started: float,
     progress: ProgressCallback | None,
+    forgotten: dict[str, int],
 ) -> list[ImportReport]:
+    """Write the staged tables; ``forgotten`` counts the rows per table anonymised on the
+    way in (forgotten people, :mod:`goodwill.privacy.suppress`)."""
     reports: list[ImportReport] = []
     con.execute("BEGIN TRANSACTION")
     try:
@@ -220,6 +225,7 @@ def _write(
                     dry_run=dry_run,
                     read_as=st.read_as,
                     seconds=time.perf_counter() - t0,
+                    anonymised=forgotten.get(name, 0),
                 )
             )
         if "orders" in staged and not dry_run:

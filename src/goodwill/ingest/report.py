@@ -20,6 +20,8 @@ class ImportReport:
     dry_run: bool
     read_as: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    #: rows naming a forgotten person, anonymised on the way in (docs/privacy.md)
+    anonymised: int = 0
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,12 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int) -> UndoReport:
     table_name, status = str(row[0]), str(row[1])
     if status == "undone":
         raise UndoError("import #{id} was undone already", id=import_id)
+    if status == "final":  # goodwill.privacy.retention removed the rows it replaced
+        raise UndoError(
+            "import #{id} can no longer be undone: retention removed the rows it replaced "
+            "from history (docs/privacy.md)",
+            id=import_id,
+        )
     con.execute("BEGIN TRANSACTION")
     try:
         removed, restored = upsert.undo(con, TABLES[table_name], import_id)

@@ -24,9 +24,10 @@ from goodwill import api
 from goodwill._typing import Lang
 from goodwill.errors import GoodwillError
 from goodwill.i18n import normalize_lang
+from goodwill.privacy.access_log import AccessLog
 from goodwill.settings import Settings
 from goodwill.store import Store
-from goodwill.web.routes import account, conduct, imports, plan, portfolio, status
+from goodwill.web.routes import account, admin, conduct, imports, plan, portfolio, status
 from goodwill.web.state import WebState
 from goodwill.web.templating import LANG_COOKIE, make_templates, render, request_lang
 
@@ -51,10 +52,14 @@ def create_app(
         lang=normalize_lang(lang),
     )
 
+    access_log = AccessLog(state)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        access_log.start()
         yield
         api.shutdown(_app)
+        access_log.stop()  # the views still in memory are written before the store closes
         if store is None:
             state.close()
 
@@ -62,10 +67,11 @@ def create_app(
         title="goodwill", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
     app.state.goodwill = state
+    app.state.access_log = access_log
     app.state.templates = make_templates()
     static = resources.files("goodwill").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    for module in (portfolio, account, plan, conduct, imports, status):
+    for module in (portfolio, account, plan, conduct, imports, status, admin):
         app.include_router(module.router)
     _handlers(app)
     api.install(app)  # the REST API under /api/v1, after the handlers it wraps

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from goodwill._typing import Lang
 from goodwill.errors import GoodwillError
@@ -47,7 +50,27 @@ def serve(
     import uvicorn
 
     from goodwill.web.app import create_app
+    from goodwill.web.control import local_url, remove_serve_file, write_serve_file
 
     check_port(host, port)
     app = create_app(db, settings, lang=lang)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(started: Any) -> AsyncIterator[None]:
+        """The app's own lifespan, and the serve file removed when it stops (uvicorn
+        ends the process by the signal it caught right after, so no ``finally`` below
+        would run)."""
+        async with inner(started):
+            try:
+                yield
+            finally:
+                remove_serve_file(db)
+
+    app.router.lifespan_context = lifespan
+    # commands on this machine (backup, restore) find the server and its token here
+    write_serve_file(db, local_url(host, port), app.state.goodwill.control_token)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        remove_serve_file(db)

@@ -76,6 +76,18 @@ class WebState:
         with self._write_lock:
             yield self.store
 
+    @contextmanager
+    def try_recording(self) -> Iterator[Store | None]:
+        """Like :meth:`recording`, but ``None`` at once when a writer holds the store
+        (for writes that can wait: the access log keeps its lines for the next try)."""
+        if not self._write_lock.acquire(blocking=False):
+            yield None
+            return
+        try:
+            yield self.store
+        finally:
+            self._write_lock.release()
+
     def cached(self, key: tuple[Any, ...], make: Any) -> Any:
         """``make()`` once per ``key`` until the next write; requests that ask while it
         is being made wait for it instead of making it again."""

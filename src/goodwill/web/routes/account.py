@@ -3,10 +3,10 @@ payments and credit, level, responsiveness — and its print view."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from goodwill.dashboard.account import (
@@ -17,10 +17,14 @@ from goodwill.dashboard.account import (
     history_series,
     timeline_series,
 )
+from goodwill.web.access import Principal, Role, require
+from goodwill.web.audit import viewed
 from goodwill.web.formatting import Formatter
 from goodwill.web.templating import is_fragment, render, request_lang, state_of
 
 router = APIRouter()
+#: the principal of a request that may see accounts (recorded in the access log)
+Viewer = Annotated[Principal, Depends(require(Role.ACCOUNT_MANAGER))]
 #: events the timeline lists before "show all"
 TIMELINE_ROWS = 100
 
@@ -72,27 +76,31 @@ def _not_found(request: Request, account_id: str) -> HTMLResponse:
 
 @router.get("/accounts/{account_id}", response_class=HTMLResponse, name="account")
 def account(
-    request: Request, account_id: str, kind: str | None = None, all: int = 0
+    request: Request, who: Viewer, account_id: str, kind: str | None = None, all: int = 0
 ) -> HTMLResponse:
     context = _context(request, account_id, kind, bool(all))
     if not context:
         return _not_found(request, account_id)
-    if is_fragment(request):
+    fragment = is_fragment(request)
+    viewed(request, who, account_id, "timeline" if fragment else "page")
+    if fragment:
         return render(request, "account_timeline.html", context)
     return render(request, "account.html", context)
 
 
 @router.get("/accounts/{account_id}/print", response_class=HTMLResponse, name="account_print")
-def account_print(request: Request, account_id: str) -> HTMLResponse:
+def account_print(request: Request, who: Viewer, account_id: str) -> HTMLResponse:
     context = _context(request, account_id, None, False)
     if not context:
         return _not_found(request, account_id)
+    viewed(request, who, account_id, "print")
     return render(request, "account_print.html", context)
 
 
 @router.get("/api/chart/account/{account_id}", name="account_chart")
-def account_chart(request: Request, account_id: str) -> JSONResponse:
+def account_chart(request: Request, who: Viewer, account_id: str) -> JSONResponse:
     context = _context(request, account_id, None, True)
     if not context:
         return JSONResponse({"detail": f"no account {account_id}"}, status_code=404)
+    viewed(request, who, account_id, "chart")
     return JSONResponse(context["chart"])
