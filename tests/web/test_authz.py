@@ -23,6 +23,8 @@ PATH_VALUES = {
     "owner": "DJ",
     "name": "nobody",
     "token_id": "999",
+    "as_of": "latest",  # the REST API's snapshot of a date
+    "job_id": "999",  # an import job of the REST API
 }
 #: mounts that are not routes with dependencies: the packaged static files (public)
 PUBLIC_MOUNTS = {"/static"}
@@ -81,9 +83,11 @@ def test_every_route_declares_its_role(people_app: FastAPI) -> None:
         assert not missing, f"{route.path}: add {missing} to PATH_VALUES"
 
 
-def test_public_routes_are_only_login_health_and_favicon(people_app: FastAPI) -> None:
+def test_public_routes_are_only_login_health_favicon_and_the_api_description(
+    people_app: FastAPI,
+) -> None:
     public_paths = {r.path for r in api_routes(people_app) if declared(r) == "public"}
-    assert public_paths == {"/login", "/health", "/favicon.ico"}
+    assert public_paths == {"/login", "/health", "/favicon.ico", "/api/v1/openapi.json"}
 
 
 def test_anonymous_requests_are_refused(people_app: FastAPI) -> None:

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from goodwill.store import Store
 from tests.web.conftest import get_page
 from tests.web.html import cells, parse
 
 
 def counts(client: TestClient) -> tuple[dict[str, int], int]:
-    store: Store = client.app.state.goodwill.store  # type: ignore[attr-defined]
-    return store.counts(), len(store.imports())
+    state = client.app.state.goodwill  # type: ignore[attr-defined]
+    with state.reading() as store:  # a cursor: the write-behind threads share the connection
+        return store.counts(), len(store.imports())
 
 
 def test_a_bad_file_shows_its_problems_and_writes_nothing(own_client: TestClient) -> None:

@@ -91,6 +91,38 @@ def payments_rows(store: Store, as_of: dt.date) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
+def _register(store: Store, as_of: dt.date, rows: pa.Table | None) -> None:
+    """Register the snapshot's rows on the store's connection as ``_payments_rows``."""
+    table = rows if rows is not None else payments_rows(store, as_of)
+    # DuckDB refuses to register while an earlier result (a fetchone) is still open
+    store.con.execute("SELECT 1").fetchall()
+    store.con.register("_payments_rows", table)
+
+
+def _where(
+    advice: str | None, owner: str | None, scope: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The condition over the rows for an advice and an owner (``scope``: the owner a
+    user is limited to, on top of the owner asked for)."""
+    params: dict[str, Any] = {}
+    where = ["true"]
+    if advice in ADVICE:
+        where.append("credit_advice = $advice")
+        params["advice"] = advice
+    if owner:
+        where.append("owner = $owner")
+        params["owner"] = owner
+    if scope is not None:
+        where.append("owner = $scope")
+        params["scope"] = scope
+    return " AND ".join(where), params
+
+
+def _order(sort: str, descending: bool) -> str:
+    direction = "DESC" if descending else "ASC"
+    return f"{SORTS[sort]} {direction} NULLS LAST, open_amount DESC NULLS LAST, account_id"
+
+
 def payments_page(
     store: Store,
     as_of: dt.date,
@@ -111,25 +143,10 @@ def payments_page(
     accounts of that owner."""
     sort = sort if sort in SORTS else "advice"
     per_page = max(1, min(int(per_page), 200))
-    params: dict[str, Any] = {}
-    where = ["true"]
-    scoped = "true"
-    if scope is not None:
-        scoped = "owner = $scope"
-        where.append(scoped)
-        params["scope"] = scope
-    if advice in ADVICE:
-        where.append("credit_advice = $advice")
-        params["advice"] = advice
-    if owner:
-        where.append("owner = $owner")
-        params["owner"] = owner
-    cond = " AND ".join(where)
+    cond, params = _where(advice, owner, scope)
+    scoped = "true" if scope is None else "owner = $scope"
     con = store.con
-    table = rows if rows is not None else payments_rows(store, as_of)
-    # DuckDB refuses to register while an earlier result (a fetchone) is still open
-    con.execute("SELECT 1").fetchall()
-    con.register("_payments_rows", table)
+    _register(store, as_of, rows)
     totals = con.execute(
         f"WITH b AS ({_BASE}) SELECT credit_advice, count(*), sum(open_amount), "
         f"sum(overdue_amount) FROM b WHERE {scoped} GROUP BY 1",
@@ -142,10 +159,8 @@ def payments_page(
     counts = {str(k): int(n) for k, n, _, _ in totals}
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(int(page), pages))
-    direction = "DESC" if descending else "ASC"
-    order = f"{SORTS[sort]} {direction} NULLS LAST, open_amount DESC NULLS LAST, account_id"
     shown = con.execute(
-        f"WITH b AS ({_BASE}) SELECT * FROM b WHERE {cond} ORDER BY {order} "
+        f"WITH b AS ({_BASE}) SELECT * FROM b WHERE {cond} ORDER BY {_order(sort, descending)} "
         f"LIMIT {per_page} OFFSET {(page - 1) * per_page}",
         params,
     ).df()
@@ -169,3 +184,39 @@ def payments_page(
         open_amount=float(sum(o or 0.0 for _, _, o, _ in totals)),
         overdue_amount=float(sum(o or 0.0 for _, _, _, o in totals)),
     )
+
+
+def payments_slice(
+    store: Store,
+    as_of: dt.date,
+    *,
+    advice: str | None = None,
+    owner: str | None = None,
+    scope: str | None = None,
+    sort: str = "advice",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+    rows: pa.Table | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """The accounts :func:`payments_page` lists, from ``offset`` at most ``limit``
+    (the REST API's paging), limited to the owner ``scope`` when given; with every
+    reason as JSON text (``credit_reasons``, ``payment_reasons``); and how many pass."""
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    cond, params = _where(advice, owner, scope)
+    _register(store, as_of, rows)
+    frame = store.con.execute(
+        f"WITH b AS ({_BASE}) SELECT *, count(*) OVER () AS n_accounts FROM b WHERE {cond} "
+        f"ORDER BY {_order(sort, descending)} "
+        f"LIMIT {max(0, int(limit))} OFFSET {max(0, int(offset))}",
+        params,
+    ).df()
+    if len(frame):
+        total = int(frame["n_accounts"].iloc[0])
+    else:
+        counted = store.con.execute(
+            f"WITH b AS ({_BASE}) SELECT count(*) FROM b WHERE {cond}", params
+        ).fetchone()
+        total = int(counted[0]) if counted else 0
+    return frame.drop(columns="n_accounts"), total

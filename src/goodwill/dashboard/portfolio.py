@@ -61,7 +61,7 @@ _BASE = "SELECT * FROM _portfolio_rows"
 #: at risk or on watch and still buying: the same rule as Snapshot.needing_attention
 _ALERT = "(status IN ('at_risk', 'watch') AND NOT dormant)"
 #: an alert on health, on credit, or on a neglected first order
-_ATTENTION = f"({_ALERT} OR credit_advice IN ('tighten', 'prepayment') OR service_neglected)"
+NEEDS_ATTENTION = f"({_ALERT} OR credit_advice IN ('tighten', 'prepayment') OR service_neglected)"
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class PortfolioFilter:
             parts.append("coalesce(parent_id, account_id) = $group")
             params["group"] = self.group
         if self.attention:
-            parts.append(_ATTENTION)
+            parts.append(NEEDS_ATTENTION)
         return " AND ".join(parts), params
 
 
@@ -186,7 +186,7 @@ def portfolio_page(
                count(*) FILTER (status = 'watch' AND NOT dormant),
                count(*) FILTER (credit_advice IN ('tighten', 'prepayment')),
                count(*) FILTER (service_neglected),
-               count(*) FILTER ({_ATTENTION})
+               count(*) FILTER ({NEEDS_ATTENTION})
             FROM base WHERE {where}""",
         params,
     ).fetchall()[0]
@@ -198,7 +198,7 @@ def portfolio_page(
         f"""WITH base AS ({_BASE})
             SELECT account_id, name, owner, segment, {_parent(filters.scope)}, health, status,
                    trend, level, responsiveness, revenue_12m, clv_12m, net_value,
-                   credit_advice, payment_score, {_ATTENTION} AS needs_attention,
+                   credit_advice, payment_score, {NEEDS_ATTENTION} AS needs_attention,
                    top_reason
             FROM base WHERE {where} ORDER BY {order}
             LIMIT {per_page} OFFSET {(page - 1) * per_page}""",
@@ -291,7 +291,7 @@ def account_groups(
         groups AS (SELECT group_id, count(*) AS members, sum(revenue_12m) AS revenue_12m,
                           sum(clv_12m) AS clv_12m, sum(net_value) AS net_value,
                           min(health) AS lowest_health,
-                          count(*) FILTER ({_ATTENTION}) AS needing_attention
+                          count(*) FILTER ({NEEDS_ATTENTION}) AS needing_attention
                    FROM members GROUP BY 1
                    HAVING count(*) > 1 OR bool_or(parent_id IS NOT NULL))"""
     frame = store.con.execute(
@@ -339,7 +339,7 @@ def portfolio_points(
     points = store.con.execute(
         f"""WITH base AS ({_BASE}),
             q AS (SELECT account_id, name, clv_12m AS x, health AS y, revenue_12m, level,
-                         {_ATTENTION} AS needs_attention, sample_key
+                         {NEEDS_ATTENTION} AS needs_attention, sample_key
                   FROM base WHERE {where})
             SELECT *, count(*) OVER () AS n FROM q
             ORDER BY needs_attention DESC,

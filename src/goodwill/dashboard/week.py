@@ -170,3 +170,18 @@ def scoped_review(store: Store, reviewed: Review, scope: str | None) -> Review:
         owners=reviewed.owners[reviewed.owners.index == scope],
         effect=None,
     )
+
+
+def plan_summaries(store: Store, scope: str | None = None) -> pd.DataFrame:
+    """Every saved plan, newest week first: week, as_of, created_at and actions (how many
+    of its actions are on accounts ``scope`` owns; all when None)."""
+    return store.con.execute(
+        """WITH mine AS (
+               SELECT pa.plan_id, pa.account_id
+               FROM plan_actions pa JOIN accounts a USING (account_id)
+               WHERE CAST($scope AS VARCHAR) IS NULL OR a.owner = $scope)
+           SELECT p.week, p.as_of, p.created_at, count(m.account_id) AS actions
+           FROM plans p LEFT JOIN mine m USING (plan_id)
+           GROUP BY p.week, p.as_of, p.created_at ORDER BY p.week DESC""",
+        {"scope": scope},
+    ).df()

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from goodwill import api
 from goodwill._typing import Lang
 from goodwill.errors import GoodwillError
 from goodwill.i18n import normalize_lang
@@ -70,6 +71,7 @@ def create_app(
         access_log.start()
         async with guard.writing_behind(app):
             yield
+        api.shutdown(app)
         access_log.stop()  # the views still in memory are written before the store closes
         if store is None:
             state.close()
@@ -87,6 +89,7 @@ def create_app(
         app.include_router(module.router)
     _handlers(app)
     guard.install(app, state)
+    api.install(app)  # the REST API under /api/v1, after the handlers it wraps
 
     @app.middleware("http")
     async def remember_lang(request: Request, call_next: Any) -> Response:

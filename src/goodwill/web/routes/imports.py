@@ -12,18 +12,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
-from goodwill.dashboard.status import latest_as_of
 from goodwill.errors import ImportValidationError, InputFileError
-from goodwill.score import score
 from goodwill.store.schema import TABLE_ORDER
+from goodwill.web.importing import import_and_score, upload_name
 from goodwill.web.principals import Manager
 from goodwill.web.templating import render, request_lang, state_of
 
 router = APIRouter()
 #: problems listed on the page (the count says how many there are in all)
 PROBLEM_ROWS = 200
-#: the suffixes the importer reads
-SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".parquet")
 
 
 def _imports(request: Request) -> Any:
@@ -51,25 +48,18 @@ def import_file(
     """Import the uploaded file into ``table``; then score the latest as-of date again."""
     state = state_of(request)
     lang = request_lang(request)
-    name = Path(file.filename or "upload").name or "upload"
     if table not in TABLE_ORDER:
         return _page(request, 400, table=table, error=f"unknown table '{table}'")
-    if Path(name).suffix.lower() not in SUFFIXES:
-        error = InputFileError(
-            "{file}: goodwill reads CSV, XLSX and Parquet files (.csv, .xlsx, .parquet)",
-            file=name,
-        )
+    try:
+        name = upload_name(file.filename)
+    except InputFileError as error:
         return _page(request, 400, table=table, error=error.message(lang))
     with tempfile.TemporaryDirectory(prefix="goodwill-upload-") as folder:
         path = Path(folder) / name
         with path.open("wb") as out:
             shutil.copyfileobj(file.file, out)
         try:
-            with state.writing() as store:
-                report = store.import_file(table, path, lang=lang)
-                snapshot = None
-                if store.count("orders"):  # nothing to score before the first orders
-                    snapshot = score(store, latest_as_of(store), settings=state.settings)
+            report, snapshot = import_and_score(state, table, path, lang)
         except ImportValidationError as exc:
             return _page(
                 request,
