@@ -13,6 +13,7 @@ __all__ = [
     "PortfolioReport",
     "portfolio_html",
     "portfolio_report",
+    "portfolio_xlsx",
     "tracking_html",
     "write_portfolio_html",
     "write_portfolio_xlsx",
@@ -26,6 +27,7 @@ _HOMES = {
     "portfolio_report": "goodwill.report.portfolio",
     "portfolio_html": "goodwill.report.page",
     "write_portfolio_html": "goodwill.report.page",
+    "portfolio_xlsx": "goodwill.report.workbook",
     "write_portfolio_xlsx": "goodwill.report.workbook",
 }
 

@@ -21,6 +21,7 @@ from goodwill.plan.calendar import ACTION_WORDS, STOP_WORDS
 from goodwill.progress import ProgressCallback, noop
 from goodwill.report.saved import SavedSnapshot, load_saved
 from goodwill.report.scatter import scatter_points
+from goodwill.report.scope import owned_accounts, scoped_snapshot, scoped_week_plan
 from goodwill.report.tables import Column, Figure, Table, format_day
 from goodwill.report.weekplan import WeekPlan, default_week, week_plan
 from goodwill.report.words import ADVICE_WORDS, STATUS_WORDS, TREND_WORDS
@@ -59,6 +60,8 @@ class PortfolioReport:
     at_risk: Table
     scatter: dict[str, Any]
     plan: PlanSection
+    #: the owner code the report is limited to (``None``: every account)
+    scope: str | None = None
 
     @property
     def tables(self) -> list[Table]:
@@ -71,11 +74,14 @@ def _at_risk_mask(table: pd.DataFrame) -> pd.Series:
     return (table["status"] == "at_risk") & ~table["dormant"]
 
 
-def _figures(store: Store, snap: SavedSnapshot, lang: Lang) -> list[Figure]:
+def _figures(store: Store, snap: SavedSnapshot, lang: Lang, scope: str | None) -> list[Figure]:
     t = snap.table
     active = t[~t["dormant"]]
     status = active["status"].value_counts()
-    row = store.con.execute("SELECT count(*) FROM accounts").fetchone()
+    row = store.con.execute(
+        "SELECT count(*) FROM accounts WHERE CAST($scope AS VARCHAR) IS NULL OR owner = $scope",
+        {"scope": scope},
+    ).fetchone()
     accounts = int(row[0]) if row else 0
 
     def total(column: str) -> float:
@@ -266,27 +272,39 @@ def portfolio_report(
     lang: Lang = "en",
     settings: Settings | None = None,
     progress: ProgressCallback | None = None,
+    scope: str | None = None,
 ) -> PortfolioReport:
     """The report of the latest snapshot on or before ``as_of`` and the plan of ``week``
     (default: the week after the snapshot; the saved plan, else one computed and not
-    saved). Raises :class:`goodwill.report.saved.NotScoredError` when there is no
-    snapshot."""
+    saved). With ``scope``, an owner code, every part of it covers only the accounts
+    with that owner (:mod:`goodwill.report.scope`). Raises
+    :class:`goodwill.report.saved.NotScoredError` when there is no snapshot."""
     report = progress or noop
     report("reading the snapshot", 0.0, 3.0)
     snap = load_saved(store, as_of)
     week = week or default_week(snap.as_of)
     report("the week's plan", 1.0, 3.0)
     plan = week_plan(store, week, settings)
+    if scope is not None:
+        owned = owned_accounts(store, scope)
+        snap = scoped_snapshot(snap, owned)
+        plan = scoped_week_plan(plan, scope, owned)
     report("writing the report", 2.0, 3.0)
-    title = gettext("Portfolio report as of {date}", lang, date=format_day(snap.as_of, lang))
+    day = format_day(snap.as_of, lang)
+    title = (
+        gettext("Portfolio report as of {date}", lang, date=day)
+        if scope is None
+        else gettext("Portfolio report of {owner} as of {date}", lang, owner=scope, date=day)
+    )
     return PortfolioReport(
         lang=lang,
         title=title,
         as_of=snap.as_of,
-        figures=_figures(store, snap, lang),
+        figures=_figures(store, snap, lang, scope),
         owners=_grouped(snap.table, "owner", "owners", lang),
         segments=_grouped(snap.table, "segment", "segments", lang),
         at_risk=_at_risk(snap, lang),
         scatter=scatter_points(snap.table, _at_risk_mask(snap.table), lang),
         plan=_plan_section(plan, lang),
+        scope=scope,
     )

@@ -9,6 +9,7 @@ the report needs no extra package.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from goodwill.report.page import ReportWriteError
 from goodwill.report.portfolio import PortfolioReport
 from goodwill.report.tables import Kind, Table, missing
 
-__all__ = ["write_portfolio_xlsx"]
+__all__ = ["portfolio_xlsx", "write_portfolio_xlsx"]
 
 _FORMATS: dict[str, dict[str, Any]] = {
     "bold": {"bold": True, "bottom": 1},
@@ -65,37 +66,57 @@ def _table_sheet(book: Any, table: Table, name: str, formats: Any) -> None:
         sheet.autofilter(0, 0, len(table.rows), len(table.columns) - 1)
 
 
+def _fill(book: Any, report: PortfolioReport) -> None:
+    """The summary sheet and one sheet per table of ``report``, in ``book``."""
+    lg = report.lang
+    formats = {key: book.add_format(spec) for key, spec in _FORMATS.items()}
+    taken: set[str] = set()
+    summary = book.add_worksheet(_sheet_name(gettext("summary", lg), taken))
+    summary.write_string(0, 0, gettext("figure", lg), formats["bold"])
+    summary.write_string(0, 1, gettext("value", lg), formats["bold"])
+    p = report.plan
+    scope: list[tuple[str, Any, Kind]] = (
+        [] if report.scope is None else [(gettext("account manager", lg), report.scope, "text")]
+    )
+    rows: list[tuple[str, Any, Kind]] = [
+        (gettext("snapshot date", lg), report.as_of, "date"),
+        *scope,
+        *((f.label, f.value, f.kind) for f in report.figures),
+        (gettext("week", lg), p.week, "text"),
+        (gettext("plan on the facts up to", lg), p.as_of, "date"),
+        (gettext("plan saved", lg), gettext(N_("yes") if p.saved else N_("no"), lg), "text"),
+    ]
+    for r, (label, value, kind) in enumerate(rows, start=1):
+        summary.write_string(r, 0, label)
+        _write(summary, r, 1, value, kind, formats)
+    summary.set_column(0, 0, 36)
+    summary.set_column(1, 1, 16)
+    summary.freeze_panes(1, 0)
+    for table in report.tables:
+        _table_sheet(book, table, _sheet_name(table.sheet, taken), formats)
+
+
+def portfolio_xlsx(report: PortfolioReport) -> bytes:
+    """The report's tables as the bytes of an .xlsx workbook (for a download)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    _fill(book, report)
+    book.close()
+    return buffer.getvalue()
+
+
 def write_portfolio_xlsx(report: PortfolioReport, path: str | Path) -> Path:
     """Write the report's tables to ``path`` (an .xlsx workbook) and return the path."""
     import xlsxwriter
     from xlsxwriter.exceptions import FileCreateError
 
     target = Path(path)
-    lg = report.lang
     tmp = target.with_name(f".{target.name}.tmp")
     try:
         book = xlsxwriter.Workbook(str(tmp))
-        formats = {key: book.add_format(spec) for key, spec in _FORMATS.items()}
-        taken: set[str] = set()
-        summary = book.add_worksheet(_sheet_name(gettext("summary", lg), taken))
-        summary.write_string(0, 0, gettext("figure", lg), formats["bold"])
-        summary.write_string(0, 1, gettext("value", lg), formats["bold"])
-        p = report.plan
-        rows: list[tuple[str, Any, Kind]] = [
-            (gettext("snapshot date", lg), report.as_of, "date"),
-            *((f.label, f.value, f.kind) for f in report.figures),
-            (gettext("week", lg), p.week, "text"),
-            (gettext("plan on the facts up to", lg), p.as_of, "date"),
-            (gettext("plan saved", lg), gettext(N_("yes") if p.saved else N_("no"), lg), "text"),
-        ]
-        for r, (label, value, kind) in enumerate(rows, start=1):
-            summary.write_string(r, 0, label)
-            _write(summary, r, 1, value, kind, formats)
-        summary.set_column(0, 0, 36)
-        summary.set_column(1, 1, 16)
-        summary.freeze_panes(1, 0)
-        for table in report.tables:
-            _table_sheet(book, table, _sheet_name(table.sheet, taken), formats)
+        _fill(book, report)
         book.close()
         tmp.replace(target)
     except (OSError, FileCreateError) as exc:
