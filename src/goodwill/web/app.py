@@ -38,6 +38,7 @@ from goodwill.web.routes import (
     operations,
     plan,
     portfolio,
+    report,
     status,
 )
 from goodwill.web.state import WebState
@@ -84,7 +85,19 @@ def create_app(
     app.state.templates = make_templates()
     static = resources.files("goodwill").joinpath("web/static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")  # public
-    modules = (portfolio, account, plan, conduct, imports, status, login, me, admin, operations)
+    modules = (
+        portfolio,
+        account,
+        plan,
+        conduct,
+        imports,
+        status,
+        login,
+        me,
+        admin,
+        operations,
+        report,
+    )
     for module in modules:
         app.include_router(module.router)
     _handlers(app)
