@@ -1,18 +1,22 @@
 """Owner scoping: an account manager sees only the accounts whose owner is their code —
-another owner's account is not found, and a crawl of every page, list, export and chart
-as an account manager finds no other owner's account anywhere."""
+another owner's account is not found, and a crawl of every page, list, export, report
+and chart as an account manager finds no other owner's account anywhere."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections import deque
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import httpx
+import openpyxl
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from goodwill.web.routes.report import XLSX
 from tests.web.conftest import PAST_WEEK, WEEK
 from tests.web.html import parse
 from tests.web.people import sign_in
@@ -34,6 +38,16 @@ def owners(people_db: Path, people_app: FastAPI) -> dict[str, str]:
 
 def foreign_ids(text: str, owners: dict[str, str], owner: str) -> set[str]:
     return {i for i in ID.findall(text) if i in owners and owners[i] != owner}
+
+
+def readable(response: httpx.Response) -> str:
+    """What a response shows: its text, or every cell of a workbook (a zip, unreadable
+    as text)."""
+    if response.headers.get("content-type", "").startswith(XLSX):
+        book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+        cells = (v for s in book for r in s.iter_rows(values_only=True) for v in r)
+        return "\n".join(str(v) for v in cells if v is not None)
+    return response.text
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +98,10 @@ def _crawl_urls(dj: TestClient, owners: dict[str, str]) -> list[str]:
         f"/plan?week={WEEK}",
         f"/plan?week={PAST_WEEK}",
         f"/plan/{WEEK}/DJ.ics",
+        "/report",
+        "/report.xlsx",
+        f"/report?week={PAST_WEEK}",
+        f"/report.xlsx?week={PAST_WEEK}",
         "/api/chart/portfolio",
         "/api/chart/portfolio?attention=1",
         "/me",
@@ -122,7 +140,7 @@ def test_a_crawl_as_an_account_manager_finds_no_other_owners_account(
         if response.status_code != 200:
             continue
         kinds.add(parts.path.split("/")[1] or "portfolio")
-        bad = foreign_ids(response.text, owners, "DJ")
+        bad = foreign_ids(readable(response), owners, "DJ")
         if bad:
             found[key] = bad
         if "html" in response.headers.get("content-type", ""):
@@ -130,6 +148,7 @@ def test_a_crawl_as_an_account_manager_finds_no_other_owners_account(
     assert not found, f"other owners' accounts shown to DJ: {found}"
     assert len(seen) < MAX_PAGES, "the crawl did not finish"
     assert {"portfolio", "accounts", "payments", "service", "plan", "api", "me"} <= kinds
+    assert {"report", "report.xlsx"} <= kinds
     read = sum(1 for k in seen if k.startswith("/accounts/"))
     assert read >= sum(1 for o in owners.values() if o == "DJ"), "every own account was read"
 
