@@ -126,16 +126,19 @@ def _table(**columns: list[object]) -> pd.DataFrame:
     return pd.DataFrame(base, index=pd.Index(["HEALTHY", "RISK", "GROWS"], name="account_id"))
 
 
-def test_no_reason_to_act_no_action() -> None:
+def test_no_reason_to_act_no_action(tmp_path: Path) -> None:
     t = _table()
     alert = t["status"] != "healthy"
     values = action_values(t, pd.Series(dtype=object), alert, pd.Series(dtype=float),
                            Settings.load())  # fmt: skip
     assert values["eligible"].tolist() == [False, True, True]
-    # recently contacted, gone, or on prepayment: not eligible either
+    # contacted within a pause the user set, gone, or on prepayment: not eligible either
     recent = pd.Series({"RISK": 3.0})
+    pause = _settings(tmp_path, "[plan]\nmin_days_between = 14\n")
     assert not action_values(t, pd.Series(dtype=object), alert, recent,
-                             Settings.load()).loc["RISK", "eligible"]  # fmt: skip
+                             pause).loc["RISK", "eligible"]  # fmt: skip
+    assert action_values(t, pd.Series(dtype=object), alert, recent,
+                         Settings.load()).loc["RISK", "eligible"]  # fmt: skip
     gone = _table(dormant=[False, True, False], credit_advice=["keep", "keep", "prepayment"])
     v = action_values(gone, pd.Series(dtype=object), alert, pd.Series(dtype=float),
                       Settings.load())  # fmt: skip

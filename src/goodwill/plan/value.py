@@ -3,7 +3,7 @@
 For account *i* and action *a*:
 
     protected = risk(health_i) × effect_a × response_i × margin_i × horizon / 12
-    won       = dose_a × max(response_effect_i, 0) × margin_i × window / 52
+    won       = added_ia × max(response_effect_i, 0) × margin_i / 52
     cost      = hours_ia × hourly rate of a
     net       = protected + won − cost
 
@@ -15,13 +15,17 @@ For account *i* and action *a*:
   share (1 without an estimate, at most 3) — the estimate's uncertainty is in that
   probability;
 * ``won`` is the extra margin the account's own estimated response to our attention
-  brings in the weeks after it (``[responsiveness] window_weeks``, the channel's dose);
+  brings in the weeks after it: ``added_ia`` is how many weeks after our attention the
+  action adds by the model the response is measured with — the channel's dose in each of
+  the ``[responsiveness] window_weeks`` weeks, less what the account's recent contacts
+  already cover (:mod:`goodwill.plan.exposure`);
 * ``margin_i`` its margin over the last 12 months.
 
 An account is *eligible* only with a reason to act: a health reason or an alert (credit,
 a neglected first order), or a positive response to our attention. Accounts that have
 gone (dormant), are advised to deliver only against prepayment, have no account manager
-or were contacted in the last ``[plan] min_days_between`` days are not.
+or were contacted in the last ``[plan] min_days_between`` days (0 by default: how soon
+a contact pays again follows from ``added``) are not.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from goodwill.plan.costs import ACTIONS, hourly_rates, hours_table
+from goodwill.plan.exposure import added_exposure, exposure_ahead
 from goodwill.settings import Settings
 
 #: columns of the frame :func:`action_values` returns, per action ``a`` in ACTIONS:
@@ -68,9 +73,12 @@ def action_values(
     has_reason: pd.Series,
     last_contact_days: pd.Series,
     settings: Settings,
+    recent_dose: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per account of a snapshot ``table``: eligibility, risk, response and, per action,
-    hours, cost, value and net (see the module text)."""
+    hours, cost, value and net (see the module text). ``recent_dose``: the dose of our
+    contacts in each of the last weeks (:func:`goodwill.plan.exposure.recent_doses`;
+    none without it)."""
     plan = settings["plan"]
     out = pd.DataFrame(index=table.index)
     out["owner"] = table["owner"]
@@ -82,7 +90,12 @@ def action_values(
     # the share of that common lift the plan counts as caused by them
     background = column(table, "response_background") * float(plan["background_share"])
     lift = np.clip(column(table, "response_effect") + background, 0.0, None)
-    window = float(settings["responsiveness"]["window_weeks"])
+    window = int(float(settings["responsiveness"]["window_weeks"]))
+    past = np.zeros((len(table), max(window - 1, 0)))
+    if recent_dose is not None and len(recent_dose.columns):
+        known = recent_dose.reindex(index=table.index, columns=range(1, window))
+        past = np.nan_to_num(known.to_numpy(float))
+    ahead = exposure_ahead(past, window)
     doses = dict(settings["responsiveness"]["dose"])
     channel = {"visit": "visit", "call": "call", "email": "email", "event_invitation": "event"}
     dose = {a: float(doses.get(c, 0.0)) for a, c in channel.items()}
@@ -93,7 +106,7 @@ def action_values(
     weekly = margin.to_numpy() / 52.0
     for a in ACTIONS:
         protected = at_stake * float(plan["effect"][a])
-        won = float(dose[a]) * lift * weekly * window
+        won = added_exposure(ahead, dose[a]) * lift * weekly
         cost = hours[a].to_numpy() * rates[a]
         out[f"hours_{a}"] = hours[a].to_numpy()
         out[f"cost_{a}"] = cost

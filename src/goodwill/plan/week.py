@@ -14,6 +14,7 @@ import pandas as pd
 
 from goodwill.errors import GoodwillError
 from goodwill.plan.costs import ACTIONS, capacity
+from goodwill.plan.exposure import recent_doses
 from goodwill.plan.optimize import choose
 from goodwill.plan.purpose import purpose_for
 from goodwill.plan.stop import stop_list
@@ -135,7 +136,14 @@ def plan_week(
         alert |= table["credit_advice"] == "tighten"
     if "service_neglected" in table:
         alert |= table["service_neglected"].fillna(False).astype(bool)
-    values = action_values(table, regions, alert, last_contact, settings)
+    response = settings["responsiveness"]
+    doses = recent_doses(
+        store.con,
+        snapshot.as_of,
+        int(float(response["window_weeks"])),
+        {str(k): float(v) for k, v in dict(response["dose"]).items()},
+    )
+    values = action_values(table, regions, alert, last_contact, settings, doses)
     if not _event_ahead(monday, settings):
         values["net_event_invitation"] = -np.inf  # no event to invite to
     net = values[[f"net_{a}" for a in ACTIONS]].to_numpy(float)
