@@ -28,6 +28,7 @@ from goodwill.privacy.access_log import AccessLog
 from goodwill.settings import Settings
 from goodwill.store import Store
 from goodwill.web import guard
+from goodwill.web.bodies import LargePieces
 from goodwill.web.routes import (
     account,
     admin,
@@ -90,6 +91,8 @@ def create_app(
     _handlers(app)
     guard.install(app, state)
     api.install(app)  # the REST API under /api/v1, after the handlers it wraps
+    # uploads reach the parser in pieces of megabytes, not 64 KiB (bodies.py)
+    app.add_middleware(LargePieces, paths=("/import", f"{api.API_PREFIX}/imports"))
 
     @app.middleware("http")
     async def remember_lang(request: Request, call_next: Any) -> Response:
