@@ -91,11 +91,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(db: Path, port: int, log: Path | None = None) -> subprocess.Popen[bytes]:
+    """``goodwill serve`` on ``db``, once it answers /health; its stderr goes to ``log``
+    when given (a pipe nobody reads would stop a server that logs much)."""
     src = Path(__file__).resolve().parents[1] / "src"
     env = {**os.environ, "PYTHONPATH": str(src)}
     cmd = [sys.executable, "-m", "goodwill", "serve", "--db", str(db), "--port", str(port)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = log.open("wb") if log is not None else subprocess.PIPE
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
     deadline = time.monotonic() + 120
     while True:
         try:
@@ -104,7 +107,8 @@ def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
                     return proc
         except OSError:
             if proc.poll() is not None:
-                raise SystemExit(f"the server stopped: {proc.stderr.read().decode()}") from None
+                said = log.read_text() if log is not None else proc.stderr.read().decode()  # type: ignore[union-attr]
+                raise SystemExit(f"the server stopped: {said}") from None
             if time.monotonic() > deadline:
                 proc.kill()
                 raise SystemExit("the server did not answer /health in 120 s") from None

@@ -12,8 +12,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, cast
 
+from babel.core import Locale
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 
 from goodwill._typing import Lang
 
@@ -67,8 +68,19 @@ def normalize_lang(value: str | None) -> Lang:
 
 def format_number(value: float, lang: Lang, decimals: int = 0) -> str:
     """``1234.5`` as ``1,234.5`` (en) or ``1.234,5`` (nl)."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=_LOCALES[lang])
+    return format_decimal(value, format=_pattern(decimals), locale=_locale(lang))
+
+
+@lru_cache(maxsize=2)
+def _locale(lang: Lang) -> Locale:
+    """Babel's locale, parsed once: a name given to Babel is looked up under a global
+    lock on every call, which concurrent requests queue for."""
+    return Locale.parse(_LOCALES[lang])
+
+
+@lru_cache(maxsize=8)
+def _pattern(decimals: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
 
 
 def format_money(value: float, lang: Lang, currency: str = "EUR") -> str:

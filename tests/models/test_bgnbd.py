@@ -238,6 +238,22 @@ def test_data_without_dropout_raise_convergence_error_with_advice() -> None:
         BetaGeo().fit(x, big_t, big_t)
 
 
+def test_dropout_barely_identified_gives_an_open_interval_not_an_overflow() -> None:
+    # nearly everyone bought in the last week: the fit converges with a ≈ 1e-10 and a
+    # standard error of log a in the thousands; its 95 % interval is open above (this
+    # overflowed math.exp and stopped scoring a store after a large import, issue 11)
+    rng = np.random.default_rng(5)
+    big_t = rng.choice([52.0, 104.0, 156.0], 400)
+    x = np.round(rng.lognormal(np.log(100), 0.5, 400))
+    t_x = big_t - rng.exponential(0.7, 400)
+    model = BetaGeo().fit(x, t_x, big_t)
+    for name, (lower, upper) in model.confidence_intervals_.items():
+        value = model.params_[name]
+        assert 0 <= lower <= value <= upper, name
+    assert model.confidence_intervals_["a"][1] == math.inf
+    assert np.isfinite(model.expected_purchases(52, 80, 100, 104)).all()
+
+
 def test_sampler_matches_the_model_expectation() -> None:
     # the simulator and the likelihood describe one process: mean repeat purchases agree
     model = BetaGeo.from_params(r=0.5, alpha=8.0, a=0.8, b=2.5)

@@ -11,6 +11,7 @@ written.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 import shutil
 import threading
@@ -27,6 +28,8 @@ from goodwill.ingest.report import ImportReport
 from goodwill.store import Store
 from goodwill.web.importing import import_into
 from goodwill.web.state import WebState
+
+log = logging.getLogger("goodwill.web")
 
 #: jobs kept for their status
 KEEP = 500
@@ -149,7 +152,8 @@ class ImportJobs:
             job.problems, job.problems_total = exc.problems[:PROBLEMS_KEPT], exc.total
         except GoodwillError as exc:
             job.error = exc
-        except Exception as exc:  # reported on the job; the server goes on
+        except Exception as exc:  # reported on the job and logged; the server goes on
+            log.exception("import job %s (%s, %s) failed", job.job_id, job.table, job.file_name)
             job.error = GoodwillError(
                 "the import stopped on an unexpected error: {reason}",
                 reason=f"{type(exc).__name__}: {exc}",

@@ -19,7 +19,8 @@ from goodwill.api.params import (
     lang_of,
     next_link,
 )
-from goodwill.dashboard.payments import payments_rows, payments_slice
+from goodwill.dashboard.payments import payments_slice
+from goodwill.web.kept import kept_payments_rows
 from goodwill.web.templating import state_of
 
 router = APIRouter(tags=["payments"])
@@ -59,7 +60,7 @@ def list_payments(
                 descending=order == "desc",
                 offset=offset,
                 limit=limit,
-                rows=state.cached(("payments_rows", as_of), lambda: payments_rows(store, as_of)),
+                rows=kept_payments_rows(state, store, as_of),
             )
     items = []
     for row in present.records(frame) if frame is not None else []:

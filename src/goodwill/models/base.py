@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -42,11 +43,23 @@ PreparedT = TypeVar("PreparedT")
 
 _FORMAT_VERSION = 1
 _Z_95 = 1.959963984540054  # standard normal 97.5 % quantile
+#: the largest x for which math.exp(x) is a float
+_MAX_EXP = math.log(sys.float_info.max)
 _LOG_BOUND = 25.0  # |log θ| beyond this is a parameter running off to 0 or infinity
 _SEARCH_ROWS = 50_000  # multi-start search runs on at most this many distinct rows
 _GRADIENT_TOLERANCE = 1e-5  # per customer, on the log scale
 _SHARD_ROWS = 100_000  # from this many distinct rows on, evaluate in threads
 _MAX_THREADS = 8
+
+
+def _interval(value: float, se_log: float) -> tuple[float, float]:
+    """The 95 % interval of a positive parameter from the standard error of its log. A
+    parameter the data hardly pins down (BG/NBD's dropout ``a`` when nobody has dropped
+    out) can have a standard error of millions on the log scale: its upper bound is then
+    infinite instead of an overflow that would stop the whole fit."""
+    half = _Z_95 * se_log
+    upper = math.inf if half >= _MAX_EXP else value * math.exp(half)
+    return value * math.exp(-half), upper
 
 
 class ParametricModel(ABC, Generic[PreparedT]):
@@ -266,8 +279,7 @@ class ParametricModel(ABC, Generic[PreparedT]):
             k_: float(v * s) for k_, v, s in zip(names, theta, se_log, strict=True)
         }
         self.confidence_intervals_ = {
-            k_: (float(v * math.exp(-_Z_95 * s)), float(v * math.exp(_Z_95 * s)))
-            for k_, v, s in zip(names, theta, se_log, strict=True)
+            k_: _interval(float(v), float(s)) for k_, v, s in zip(names, theta, se_log, strict=True)
         }
 
     @property

@@ -8,6 +8,7 @@ docs/web.md.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -27,7 +28,8 @@ from goodwill.i18n import normalize_lang
 from goodwill.privacy.access_log import AccessLog
 from goodwill.settings import Settings
 from goodwill.store import Store
-from goodwill.web import guard
+from goodwill.web import guard, kept
+from goodwill.web.bodies import LargePieces
 from goodwill.web.routes import (
     account,
     admin,
@@ -66,12 +68,15 @@ def create_app(
     )
 
     access_log = AccessLog(state)
+    state.after_write.append(lambda: kept.warm(state))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         access_log.start()
+        warming = asyncio.create_task(asyncio.to_thread(kept.warm, state))
         async with guard.writing_behind(app):
             yield
+        await warming
         api.shutdown(app)
         access_log.stop()  # the views still in memory are written before the store closes
         if store is None:
@@ -103,6 +108,8 @@ def create_app(
     _handlers(app)
     guard.install(app, state)
     api.install(app)  # the REST API under /api/v1, after the handlers it wraps
+    # uploads reach the parser in pieces of megabytes, not 64 KiB (bodies.py)
+    app.add_middleware(LargePieces, paths=("/import", f"{api.API_PREFIX}/imports"))
 
     @app.middleware("http")
     async def remember_lang(request: Request, call_next: Any) -> Response:

@@ -13,7 +13,7 @@ import datetime as dt
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +47,9 @@ class WebState:
     _guard: threading.Lock = field(default_factory=threading.Lock)
     #: the most recently used values of :meth:`recent`, oldest first
     _recent: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
+    #: run after every write (outside the lock; they must not raise): the web makes the
+    #: values its pages keep again before requests ask for them (goodwill.web.kept)
+    after_write: list[Callable[[], None]] = field(default_factory=list)
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -59,15 +62,20 @@ class WebState:
 
     @contextmanager
     def writing(self) -> Iterator[Store]:
-        """The store itself, one writer at a time; cached page data is dropped after."""
-        with self._write_lock:
-            try:
-                yield self.store
-            finally:
-                self.version += 1
-                self._cache.clear()
-                with self._guard:
-                    self._recent.clear()
+        """The store itself, one writer at a time; cached page data is dropped after, and
+        :attr:`after_write` runs in the writer's thread once the lock is free."""
+        try:
+            with self._write_lock:
+                try:
+                    yield self.store
+                finally:
+                    self.version += 1
+                    self._cache.clear()
+                    with self._guard:
+                        self._recent.clear()
+        finally:
+            for hook in self.after_write:
+                hook()
 
     @contextmanager
     def recording(self) -> Iterator[Store]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from goodwill.dashboard.payments import ADVICE, payments_page, payments_rows
+from goodwill.dashboard.payments import ADVICE, payments_page
 from goodwill.dashboard.portfolio import filter_choices
 from goodwill.dashboard.service import service_view
+from goodwill.web.kept import kept_payments_rows
 from goodwill.web.principals import AccountManager
 from goodwill.web.routes.portfolio import snapshot_rows
 from goodwill.web.templating import is_fragment, render, state_of
@@ -41,7 +42,7 @@ def payments(
             descending=dir == "desc",
             page=page,
             per_page=per_page,
-            rows=state.cached(("payments_rows", as_of), lambda: payments_rows(store, as_of)),
+            rows=kept_payments_rows(state, store, as_of),
             scope=principal.scope,
         )
         owners = filter_choices(

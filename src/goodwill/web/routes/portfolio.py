@@ -16,11 +16,11 @@ from goodwill.dashboard.portfolio import (
     chart_series,
     portfolio_page,
     portfolio_points,
-    portfolio_rows,
 )
 from goodwill.i18n import gettext
 from goodwill.store import Store
 from goodwill.web.formatting import WORDS
+from goodwill.web.kept import kept_portfolio_rows
 from goodwill.web.principals import AccountManager
 from goodwill.web.templating import is_fragment, render, request_lang, state_of
 
@@ -56,11 +56,7 @@ Text = Annotated[str | None, Query()]
 def snapshot_rows(request: Request, store: Store, as_of: dt.date) -> pa.Table:
     """The snapshot's portfolio rows (figures, flags, first reason), read once per
     snapshot and write."""
-    state = state_of(request)
-    table: pa.Table = state.cached(
-        ("portfolio_rows", as_of), lambda: portfolio_rows(store, as_of, state.settings)
-    )
-    return table
+    return kept_portfolio_rows(state_of(request), store, as_of)
 
 
 def _chart(request: Request, filters: PortfolioFilter) -> dict[str, Any] | None:

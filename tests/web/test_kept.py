@@ -1,0 +1,54 @@
+"""The values the pages keep per snapshot are made ahead of the requests: when the app
+starts, and again right after a write (goodwill.web.kept)."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from pathlib import Path
+
+from goodwill.web import create_app
+from goodwill.web.state import WebState
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette's note about httpx's successor
+    from fastapi.testclient import TestClient
+
+KEYS = ("portfolio_rows", "payments_rows")
+
+
+def _kept(state: WebState, name: str) -> bool:
+    """Whether ``name`` of the latest snapshot is kept now (asked without making it)."""
+
+    def not_kept() -> None:
+        raise LookupError(name)  # raised, nothing is kept in its place
+
+    with state.reading() as store:
+        as_of = state.latest_as_of(store)
+    try:
+        state.cached((name, as_of), not_kept)
+    except LookupError:
+        return False
+    return True
+
+
+def _wait_kept(state: WebState, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not all(_kept(state, name) for name in KEYS):
+        assert time.monotonic() < deadline, "the kept values were not made"
+        time.sleep(0.05)
+
+
+def test_the_kept_rows_are_made_at_start_and_after_every_write(own_db: Path) -> None:
+    app = create_app(own_db, lang="en")
+    state: WebState = app.state.goodwill
+    assert not any(_kept(state, name) for name in KEYS)  # nothing before the start
+    with TestClient(app) as client:
+        _wait_kept(state)
+        version = state.version
+        with state.writing():
+            pass  # a write drops what was kept ...
+        assert state.version == version + 1
+        # ... and the writer's thread made it again before it went on
+        assert all(_kept(state, name) for name in KEYS)
+        assert client.get("/payments").status_code == 200
