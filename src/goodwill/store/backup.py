@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -53,25 +53,11 @@ class BackupReport:
         return sum(self.tables.values())
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "store": str(self.store),
-            "target": str(self.target),
-            "schema_version": self.schema_version,
-            "tables": self.tables,
-            "size_bytes": self.size_bytes,
-            "seconds": self.seconds,
-        }
+        return _to_json(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> BackupReport:
-        return cls(
-            Path(data["store"]),
-            Path(data["target"]),
-            int(data["schema_version"]),
-            {str(k): int(v) for k, v in data["tables"].items()},
-            int(data["size_bytes"]),
-            float(data["seconds"]),
-        )
+        return _from_json(cls, data)
 
 
 @dataclass(frozen=True)
@@ -90,25 +76,37 @@ class RestoreReport:
         return sum(self.tables.values())
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "store": str(self.store),
-            "source": str(self.source),
-            "before": None if self.before is None else str(self.before),
-            "schema_version": self.schema_version,
-            "tables": self.tables,
-            "seconds": self.seconds,
-        }
+        return _to_json(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RestoreReport:
-        return cls(
-            Path(data["store"]),
-            Path(data["source"]),
-            None if data["before"] is None else Path(data["before"]),
-            int(data["schema_version"]),
-            {str(k): int(v) for k, v in data["tables"].items()},
-            float(data["seconds"]),
-        )
+        return _from_json(cls, data)
+
+
+_Report = TypeVar("_Report", BackupReport, RestoreReport)
+
+
+def _to_json(report: BackupReport | RestoreReport) -> dict[str, Any]:
+    """The report as JSON (what the server answers ``goodwill backup``/``restore``)."""
+    return {
+        f.name: str(v) if isinstance(v, Path) else v
+        for f in fields(report)
+        for v in [getattr(report, f.name)]
+    }
+
+
+def _from_json(cls: type[_Report], data: dict[str, Any]) -> _Report:
+    """The report :func:`_to_json` wrote: paths back to paths, counts to integers."""
+    paths = {"store", "target", "source", "before"}
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        value = data[f.name]
+        if f.name in paths:
+            value = None if value is None else Path(value)
+        elif f.name == "tables":
+            value = {str(k): int(v) for k, v in value.items()}
+        values[f.name] = value
+    return cls(**values)
 
 
 def _sql_path(path: Path) -> str:
