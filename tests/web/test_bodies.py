@@ -4,6 +4,7 @@ fewer and larger messages, and a disconnect still seen after the body so far."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from starlette.types import Message, Receive, Scope, Send
 
@@ -29,7 +30,12 @@ def _run(scope: Scope, messages: list[Message], piece: int) -> list[Message]:
     async def send(message: Message) -> None:
         raise AssertionError("nothing is sent")
 
-    asyncio.run(LargePieces(app, ("/upload",), piece=piece)(scope, receive, send))
+    # A thread of its own: a browser test earlier in this worker may leave Playwright's
+    # event loop running on the main thread, where asyncio.run() refuses to start.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(
+            asyncio.run, LargePieces(app, ("/upload",), piece=piece)(scope, receive, send)
+        ).result()
     return seen
 
 
