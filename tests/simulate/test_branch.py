@@ -94,3 +94,72 @@ def test_order_counts_follow_the_rate_monotonically(world: World) -> None:
     assert abs(low.mean() - 0.8) < 0.05
     zero = poisson_counts(rng, np.zeros(5), crn=True)
     assert (zero == 0).all()
+
+
+Line = tuple[int, float, float | None, int]
+
+
+def _lines_by_account(w: World, since: int) -> dict[int, list[Line]]:
+    cols = _columns(w, "orders")
+    out: dict[int, list[Line]] = {}
+    for i in range(since, cols["account"].size):
+        margin = float(cols["margin"][i])
+        row = (
+            int(cols["ordered_ts"][i]),
+            float(cols["amount"][i]),
+            None if np.isnan(margin) else margin,  # some lines have no margin recorded
+            int(cols["category"][i]),
+        )
+        out.setdefault(int(cols["account"][i]), []).append(row)
+    return {a: sorted(rows, key=repr) for a, rows in out.items()}
+
+
+def test_more_orders_of_one_account_leave_the_other_lines_alone(world: World) -> None:
+    """Order lines are drawn per line: when attention makes some accounts order more,
+    every other account's lines keep their days, amounts, margins and categories."""
+    quiet, busy = world.branch(), world.branch()
+    touched = _customers(world, 40)
+    since = world.log.rows("orders")
+    for _ in range(5):
+        quiet.step({})
+        busy.step({a: "visit" for a in touched})
+    idx = {a: i for i, a in enumerate(world.population.account_id)}
+    hit = {idx[a] for a in touched}
+    a, b = _lines_by_account(quiet, since), _lines_by_account(busy, since)
+    assert sum(len(v) for k, v in b.items() if k in hit) > sum(
+        len(v) for k, v in a.items() if k in hit
+    ), "the visits should have brought orders"
+    same_health = quiet.state.health == busy.state.health
+    others = [k for k in set(a) | set(b) if k not in hit and same_health[k]]
+    assert len(others) > 100
+    assert all(a.get(k) == b.get(k) for k in others)
+
+
+def test_keyed_line_draws_have_the_right_distributions() -> None:
+    from scipy import stats
+
+    from goodwill.simulate.streams import LineDraws, line_keys
+
+    acc = np.repeat(np.arange(20_000, dtype=np.int64), 3)
+    keys = line_keys(acc)
+    assert np.unique(keys).size == keys.size
+    d = LineDraws(keys, base=12345)
+    u = d.random(keys.size)
+    assert 0 < u.min() and u.max() < 1
+    assert stats.kstest(u, "uniform").pvalue > 1e-3
+    g = d.gamma(2.0, 0.5, keys.size)
+    assert stats.kstest(g, "gamma", args=(2.0, 0, 0.5)).pvalue > 1e-3
+    z = d.normal(1.0, 2.0, keys.size)
+    assert stats.kstest(z, "norm", args=(1.0, 2.0)).pvalue > 1e-3
+    k = d.integers(3, 7, keys.size)
+    assert set(np.unique(k).tolist()) == {3, 4, 5, 6}
+    p = d.poisson(0.8, keys.size)
+    assert abs(p.mean() - 0.8) < 0.02 and abs(p.var() - 0.8) < 0.03
+    # successive draws of one line are independent; a subset keeps its lines' draws
+    again = LineDraws(keys, base=12345)
+    first, second = again.random(keys.size), again.random(keys.size)
+    assert np.array_equal(first, u) and abs(np.corrcoef(first, second)[0, 1]) < 0.02
+    part = LineDraws(keys, base=12345).take(np.arange(0, keys.size, 2))
+    assert np.array_equal(part.random(part.keys.size), u[::2])
+    with pytest.raises(ValueError, match="keyed lines"):
+        part.random(3)

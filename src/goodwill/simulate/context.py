@@ -12,7 +12,7 @@ from goodwill.simulate.config import SimConfig
 from goodwill.simulate.log import EventLog
 from goodwill.simulate.population import Population
 from goodwill.simulate.state import WorldState
-from goodwill.simulate.streams import WeekStreams, poisson_counts
+from goodwill.simulate.streams import Draws, LineDraws, WeekStreams, poisson_counts
 
 FloatArr = NDArray[np.float64]
 IntArr = NDArray[np.int64]
@@ -43,12 +43,24 @@ class StepContext:
     quiet_mult: FloatArr  # how audible each account is (1 = normal, <1 = quiet)
     order_lift: FloatArr  # order-rate lift our attention this week adds from next week
     streams: WeekStreams  # where each part of the week draws from (see streams.py)
+    lines: LineDraws | None = None  # draws keyed by order line (a branch's order lines)
+
+    @property
+    def draws(self) -> Draws:
+        """What the helpers below draw from: the keyed lines while set, else the stream."""
+        return self.lines if self.lines is not None else self.rng
 
     def use(self, purpose: str) -> np.random.Generator:
         """Draw from ``purpose``'s stream from now on (the one shared stream unless the
         world is a branch); returns it."""
         self.rng = self.streams(purpose)
+        self.lines = None
         return self.rng
+
+    def narrow(self, index: IntArr | BoolArr) -> None:
+        """Keep the keyed draws of the lines ``index`` selects (nothing in a whole world)."""
+        if self.lines is not None:
+            self.lines = self.lines.take(index)
 
     def poisson(self, rate: FloatArr) -> IntArr:
         """One Poisson count per rate from the current stream (by inversion in a branch)."""
@@ -56,12 +68,12 @@ class StepContext:
 
     def weekdays(self, n: int) -> IntArr:
         """``n`` business-weighted days within this week."""
-        off = np.searchsorted(WEEKDAY_CUM, self.rng.random(n), side="right")
+        off = np.searchsorted(WEEKDAY_CUM, self.draws.random(n), side="right")
         return self.day0 + np.minimum(off, 6).astype(np.int64)
 
     def seconds(self, days: IntArr, first_hour: float = 7.5, last_hour: float = 17.5) -> IntArr:
         """Timestamps (seconds) at office hours on the given days, rounded to the minute."""
-        minute = self.rng.uniform(first_hour * 60, last_hour * 60, len(days)).astype(np.int64)
+        minute = self.draws.uniform(first_hour * 60, last_hour * 60, len(days)).astype(np.int64)
         return days * DAY_SECONDS + minute * 60
 
     def week_of(self, days: IntArr) -> IntArr:
@@ -70,7 +82,7 @@ class StepContext:
 
     def pick(self, cum: FloatArr, rows: IntArr) -> IntArr:
         """Draw a category per row from per-account cumulative probabilities ``cum[rows]``."""
-        u = self.rng.random(len(rows))
+        u = self.draws.random(len(rows))
         hits: IntArr = (u[:, None] > cum[rows]).sum(axis=1).astype(np.int64)
         return hits
 
@@ -78,13 +90,13 @@ class StepContext:
         """Draw ``n`` categories from one fixed weight vector."""
         cum = np.cumsum(np.asarray(weights, dtype=np.float64))
         cum /= cum[-1]
-        return np.minimum(np.searchsorted(cum, self.rng.random(n), side="right"), len(cum) - 1)
+        return np.minimum(np.searchsorted(cum, self.draws.random(n), side="right"), len(cum) - 1)
 
     def contact_of(self, accounts: IntArr) -> IntArr:
         """A random current contact of each account (``-1`` if it has none)."""
         slots = self.st.slots[accounts]
         count = (slots >= 0).sum(axis=1)
-        k = np.floor(self.rng.random(len(accounts)) * np.maximum(count, 1)).astype(np.int64)
+        k = np.floor(self.draws.random(len(accounts)) * np.maximum(count, 1)).astype(np.int64)
         chosen = slots[np.arange(len(accounts)), k]
         return np.where(count > 0, chosen, -1)
 

@@ -229,7 +229,7 @@ def chasing(ctx: StepContext, accounts: IntArr, days: IntArr) -> None:
 def complaint_moments(ctx: StepContext, accounts: IntArr, opened_ts: IntArr) -> None:
     """The inbound call or e-mail with which a complaint is opened."""
     n = accounts.size
-    channel = np.where(ctx.rng.random(n) < 0.55, CALL, EMAIL)
+    channel = np.where(ctx.draws.random(n) < 0.55, CALL, EMAIL)
     contact = ctx.contact_of(accounts)
     add_interactions(
         ctx,

@@ -16,6 +16,7 @@ from goodwill.simulate.context import (
     workday,
 )
 from goodwill.simulate.log import NA_INT
+from goodwill.simulate.streams import line_keys
 
 UNIT_PRICE = np.array([c[2] for c in catalog.CATEGORIES])
 MARGIN_RATE = np.array([c[3] for c in catalog.CATEGORIES])
@@ -29,7 +30,7 @@ BOUW = 0  # segment index of construction
 
 def customer_orders(ctx: StepContext) -> None:
     """This week's order lines of active customers."""
-    cfg, pop, st, rng = ctx.cfg, ctx.pop, ctx.st, ctx.rng
+    cfg, pop, st = ctx.cfg, ctx.pop, ctx.st
     general, bouw = season_factor(cfg, ctx.day0 + 3)
     season = np.where(pop.segment == BOUW, bouw, general)
     # fading accounts order less (thriving ones no more: see docs/simulator.md, limits)
@@ -39,30 +40,35 @@ def customer_orders(ctx: StepContext) -> None:
     rate = np.where(ctx.act & st.is_customer, rate, 0.0)
     count = ctx.poisson(rate)
     acc = np.repeat(np.arange(pop.n, dtype=np.int64), count)
-    rng = ctx.use("order_lines")  # the same stream unless the world is a branch
+    ctx.use("order_lines")  # the same stream unless the world is a branch
+    ctx.lines = ctx.streams.lines("order_lines", line_keys(acc))  # keyed by line in a branch
     day = ctx.weekdays(acc.size)
     keep = day < ctx.stop_day[acc]
     acc, day = acc[keep], day[keep]
-    target = pop.spend_mean[acc] * rng.gamma(cfg.spend_shape, 1.0 / cfg.spend_shape, acc.size)
-    _emit_orders(ctx, acc, day, target, None)
+    ctx.narrow(keep)
+    spend = ctx.draws.gamma(cfg.spend_shape, 1.0 / cfg.spend_shape, acc.size)
+    _emit_orders(ctx, acc, day, pop.spend_mean[acc] * spend, None)
     # won quotes become orders in the week they are decided
-    for kind, q_acc, value, q_day in st.pending.get(ctx.week, []):
-        if kind != "quote_order":
-            continue
+    quote_orders = [p for p in st.pending.get(ctx.week, []) if p[0] == "quote_order"]
+    for tag, (_kind, q_acc, value, q_day) in enumerate(quote_orders, start=1):
         ok = ctx.act[q_acc] & (q_day < ctx.stop_day[q_acc]) & st.is_customer[q_acc]
+        ctx.lines = ctx.streams.lines("order_lines", line_keys(q_acc[ok], tag % 256))
         _emit_orders(ctx, q_acc[ok], q_day[ok], value[ok], "buitendienst")
+    ctx.lines = None
 
 
 def _emit_orders(
     ctx: StepContext, acc: IntArr, day: IntArr, target: FloatArr, channel_name: str | None
 ) -> None:
-    cfg, pop, st, rng = ctx.cfg, ctx.pop, ctx.st, ctx.rng
+    cfg, pop, st = ctx.cfg, ctx.pop, ctx.st
     n = acc.size
     if n == 0:
         return
     # rank of each line among the account's orders so far (first orders of new accounts)
     order = np.lexsort((day, acc))
     acc, day, target = acc[order], day[order], target[order]
+    ctx.narrow(order)
+    rng = ctx.draws
     first_of = np.r_[True, acc[1:] != acc[:-1]]
     group_start = np.maximum.accumulate(np.where(first_of, np.arange(n), 0))
     rank = st.orders_done[acc] + (np.arange(n) - group_start)
@@ -124,7 +130,9 @@ def _emit_orders(
     if first_neglect.any():
         ctx.shock(acc[first_neglect], -cfg.neglect_shock, delivered[first_neglect])
         chase = first_neglect & (rng.random(n) < 0.7)
+        lines, ctx.lines = ctx.lines, None  # chasing repeats lines: the stream draws it
         moments.chasing(ctx, acc[chase], day[chase])
+        ctx.lines = lines
     complaints(ctx, acc, seq, delivered, late, is_return)
 
 
@@ -137,18 +145,21 @@ def complaints(
     is_return: np.ndarray,
 ) -> None:
     """Complaints about order lines; quiet accounts stop complaining as they fade."""
-    cfg, pop, rng = ctx.cfg, ctx.pop, ctx.rng
+    cfg, pop = ctx.cfg, ctx.pop
     p = cfg.complaint_per_order * (1.0 + 2.0 * late) * ctx.quiet_mult[acc] * ~is_return
-    hit = rng.random(acc.size) < p
+    hit = ctx.draws.random(acc.size) < p
     acc, order_seq, delivered = acc[hit], order_seq[hit], delivered[hit]
+    ctx.narrow(hit)
     n = acc.size
     if n == 0:
         return
-    opened_day = workday(delivered + rng.integers(0, 4, n))
+    opened_day = workday(delivered + ctx.draws.integers(0, 4, n))
     # an account that has left complains no more (its leaving was decided weeks before)
     gone = ctx.st.churn_day[acc]
     stay = (gone < 0) | (opened_day < gone)
     acc, order_seq, opened_day = acc[stay], order_seq[stay], opened_day[stay]
+    ctx.narrow(stay)
+    rng = ctx.draws
     n = acc.size
     opened = opened_day * DAY_SECONDS + rng.integers(8 * 60, 17 * 60, n) * 60
     manager = pop.owner[acc]
