@@ -135,6 +135,11 @@ def test_a_first_version_store_opens_with_its_data(tmp_path: Path) -> None:
         assert list(store.imports().import_id) == [3, 2, 1]
         tables = {r[0] for r in store.con.execute("SHOW TABLES").fetchall()}
         assert {"health_snapshots", "snapshot_runs"} <= tables
+        # the lookups of an account page (versions 6 and 8) are indexed after the upgrade
+        indexed = set(store.con.execute("SELECT index_name FROM duckdb_indexes()").fetchall())
+        want = {(f"{t}_account_id",) for t in migrations.ACCOUNT_INDEXED}
+        want |= {(f"{t}_{c}",) for t, c in migrations.LOOKUP_INDEXED}
+        assert want <= indexed
     con = duckdb.connect(str(path))
     version = con.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'schema_version'").fetchone()
     con.close()

@@ -19,6 +19,12 @@ from goodwill.store import Store
 EVENT_KINDS = ("order", "interaction", "complaint", "invoice", "payment", "promise", "quote")
 
 _TIMELINE = """
+WITH inv AS MATERIALIZED (  -- one index lookup for invoices and payments both: a second
+  -- branch filtered on paid_on too is planned as a scan of the whole table
+  SELECT invoice_id, amount, paid_amount, CAST(issued_on AS DATE) AS issued,
+         CAST(due_on AS DATE) AS due, CAST(paid_on AS DATE) AS paid
+  FROM invoices WHERE account_id = $id
+)
 SELECT * FROM (
   SELECT CAST(ordered_on AS DATE) AS day, 'order' AS kind, order_id AS ref, amount,
          concat_ws(' · ', category, channel) AS detail,
@@ -36,14 +42,11 @@ SELECT * FROM (
          CAST(resolved_on AS DATE)
   FROM complaints WHERE account_id = $id
   UNION ALL
-  SELECT CAST(issued_on AS DATE), 'invoice', invoice_id, amount, NULL, 'due',
-         CAST(due_on AS DATE)
-  FROM invoices WHERE account_id = $id
+  SELECT issued, 'invoice', invoice_id, amount, NULL, 'due', due FROM inv
   UNION ALL
-  SELECT CAST(paid_on AS DATE), 'payment', invoice_id, coalesce(paid_amount, amount), NULL,
-         CASE WHEN CAST(paid_on AS DATE) > CAST(due_on AS DATE) THEN 'late' ELSE 'on_time' END,
-         CAST(due_on AS DATE)
-  FROM invoices WHERE account_id = $id AND paid_on IS NOT NULL
+  SELECT paid, 'payment', invoice_id, coalesce(paid_amount, amount), NULL,
+         CASE WHEN paid > due THEN 'late' ELSE 'on_time' END, due
+  FROM inv WHERE paid IS NOT NULL
   UNION ALL
   SELECT CAST(made_on AS DATE), 'promise', promise_id, NULL,
          concat_ws(' · ', description, made_by),
@@ -105,6 +108,19 @@ def _json(text: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+#: the figures the history chart follows
+_HISTORY = ("health", "clv_12m", "net_value", "revenue_12m")
+
+
+def _one_row(con: Any, sql: str, key: str) -> dict[str, Any] | None:
+    """The first row ``sql`` finds for ``key`` as a dict of clean values, or None."""
+    cursor = con.execute(sql, [key])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return {str(d[0]): _clean(v) for d, v in zip(cursor.description, row, strict=True)}
+
+
 def _clean(value: Any) -> Any:
     """NaN and NaT as None, numpy scalars as Python ones, timestamps as dates."""
     if value is None:
@@ -125,12 +141,13 @@ def account_view(
     with ``scope`` (an account manager's owner code), for an account of another owner;
     then its group shows only the parent and members of that owner too."""
     con = store.con
-    info_frame = con.execute(
-        "SELECT * EXCLUDE (_import_id) FROM accounts WHERE account_id = ?", [account_id]
-    ).df()
-    if info_frame.empty:
+    # lookups by the indexes of store version 8, read as tuples (a data frame per query
+    # costs milliseconds of its own)
+    info = _one_row(
+        con, "SELECT * EXCLUDE (_import_id) FROM accounts WHERE account_id = ?", account_id
+    )
+    if info is None:
         return None
-    info = {str(k): _clean(v) for k, v in info_frame.iloc[0].items()}
     if scope is not None and info.get("owner") != scope:
         return None
     parent = None
@@ -150,21 +167,25 @@ def account_view(
             [account_id, scope, scope],
         ).fetchall()
     ]
-    snap = con.execute(
-        "SELECT * FROM health_snapshots WHERE account_id = ? ORDER BY as_of DESC LIMIT 1",
-        [account_id],
-    ).df()
+    # every snapshot of the account in one lookup (without ORDER BY ... LIMIT, which
+    # DuckDB plans as a scan): the latest for the figures, all for the history
+    cursor = con.execute("SELECT * FROM health_snapshots WHERE account_id = ?", [account_id])
+    names = [str(d[0]) for d in cursor.description]
+    snaps = sorted(
+        (dict(zip(names, row, strict=True)) for row in cursor.fetchall()),
+        key=lambda r: r["as_of"],
+    )
     notes: list[str] = []
     scores: dict[str, Any] = {}
     reasons: list[Reason] = []
     profile: dict[str, Any] = {}
     conduct: dict[str, Any] = {}
     as_of: dt.date | None = None
-    if len(snap):
-        latest = snap.iloc[0]
-        as_of = pd.Timestamp(latest["as_of"]).date()
+    if snaps:
+        latest = snaps[-1]
+        as_of = latest["as_of"]
         scores = {
-            str(k): _clean(v)
+            k: _clean(v)
             for k, v in latest.items()
             if k not in ("reasons", "signals", "profile", "conduct")
         }
@@ -172,11 +193,12 @@ def account_view(
         reasons = [Reason.from_dict(r) for r in json.loads(latest["reasons"] or "[]")]
         profile = _json(latest["profile"])
         conduct = _json(latest["conduct"])
-    history = con.execute(
-        "SELECT as_of, health, clv_12m, net_value, revenue_12m FROM health_snapshots "
-        "WHERE account_id = ? ORDER BY as_of",
-        [account_id],
-    ).df()
+    history = pd.DataFrame(
+        {
+            "as_of": pd.to_datetime([r["as_of"] for r in snaps]),
+            **{c: pd.array([r[c] for r in snaps], dtype="float64") for c in _HISTORY},
+        }
+    )
     day = as_of or dt.date.today()
     window = int(float(settings["health"]["departure_window_days"]))
     contacts = con.execute(
@@ -221,11 +243,18 @@ def account_timeline(
     goes with the state); at most ``limit`` events, and how many there are in all."""
     chosen = [k for k in kinds if k in EVENT_KINDS] or list(EVENT_KINDS)
     params = {"id": account_id, "as_of": as_of or dt.date(9999, 12, 31), "kinds": chosen}
-    cap = "" if limit is None else f" LIMIT {int(limit)}"
+    where = "" if len(chosen) == len(EVENT_KINDS) else " WHERE kind IN (SELECT unnest($kinds))"
+    if len(chosen) == len(EVENT_KINDS):
+        del params["kinds"]
+    if limit is None:
+        every = store.con.execute(
+            f"SELECT * FROM ({_TIMELINE}){where} ORDER BY day DESC, kind, ref", params
+        ).df()
+        return every, len(every)
     # one pass over the facts: the count rides along as a window over every event
     frame = store.con.execute(
-        f"SELECT *, count(*) OVER () AS n_events FROM ({_TIMELINE}) "
-        f"WHERE kind IN (SELECT unnest($kinds)) ORDER BY day DESC, kind, ref{cap}",
+        f"SELECT *, count(*) OVER () AS n_events FROM ({_TIMELINE}){where} "
+        f"ORDER BY day DESC, kind, ref LIMIT {int(limit)}",
         params,
     ).df()
     total = int(frame["n_events"].iloc[0]) if len(frame) else 0

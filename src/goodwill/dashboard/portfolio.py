@@ -264,6 +264,18 @@ def filter_choices(
     return out
 
 
+def group_rows(rows: pa.Table) -> pa.Table:
+    """The rows of :func:`portfolio_rows` that can belong to a group: an account with a
+    parent, and a parent. Grouping only these (a tenth of the accounts in the simulated
+    worlds) instead of every account as a group of its own makes the groups several
+    times cheaper."""
+    parent = rows.column("parent_id")
+    parents = pc.unique(parent.drop_null())
+    mask = pc.or_(pc.is_valid(parent), pc.is_in(rows.column("account_id"), value_set=parents))
+    table: pa.Table = rows.filter(mask)
+    return table
+
+
 #: for an account manager: only the groups whose parent they own too
 _OWN_GROUPS = "WHERE g.group_id IN (SELECT account_id FROM base WHERE owner = $scope)"
 
@@ -276,34 +288,40 @@ def account_groups(
     *,
     limit: int = 20,
     rows: pa.Table | None = None,
+    grouped: pa.Table | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Groups of accounts (a parent and the accounts whose ``parent_id`` names it) among
     those that pass ``filters``, rolled up: members, revenue, value, net value, the
     lowest health and how many need attention — the largest revenue first; and how many
-    groups there are."""
+    groups there are. Pass the snapshot's ``rows`` (:func:`portfolio_rows`) or, cheaper,
+    only its ``grouped`` rows (:func:`group_rows`)."""
     filters = filters or PortfolioFilter()
     where, extra = filters.where()
-    _register(store, as_of, settings, rows)
+    if grouped is None:
+        grouped = group_rows(rows if rows is not None else portfolio_rows(store, as_of, settings))
+    store.con.execute("SELECT 1").fetchall()  # no open result while registering
+    store.con.register("_group_rows", grouped)
     params = extra
-    grouped = f"""WITH base AS ({_BASE}),
+    # the name of a group: its parent's, on the members' rows (group_name) or its own row
+    query = f"""WITH base AS (SELECT * FROM _group_rows),
         members AS (SELECT coalesce(parent_id, account_id) AS group_id, * FROM base
                     WHERE {where}),
         groups AS (SELECT group_id, count(*) AS members, sum(revenue_12m) AS revenue_12m,
                           sum(clv_12m) AS clv_12m, sum(net_value) AS net_value,
                           min(health) AS lowest_health,
-                          count(*) FILTER ({NEEDS_ATTENTION}) AS needing_attention
+                          count(*) FILTER ({NEEDS_ATTENTION}) AS needing_attention,
+                          coalesce(any_value(group_name),
+                                   any_value(name) FILTER (account_id = group_id),
+                                   group_id) AS name
                    FROM members GROUP BY 1
-                   HAVING count(*) > 1 OR bool_or(parent_id IS NOT NULL))"""
-    frame = store.con.execute(
-        f"""{grouped}
-            SELECT g.group_id, coalesce(a.name, g.group_id) AS name, g.members,
+                   HAVING count(*) > 1 OR bool_or(parent_id IS NOT NULL))
+            SELECT g.group_id, g.name, g.members,
                    g.revenue_12m, g.clv_12m, g.net_value, g.lowest_health,
                    g.needing_attention, count(*) OVER () AS n_groups
-            FROM groups g LEFT JOIN accounts a ON a.account_id = g.group_id
+            FROM groups g
             {_OWN_GROUPS if filters.scope is not None else ""}
-            ORDER BY g.revenue_12m DESC NULLS LAST, g.group_id LIMIT {int(limit)}""",
-        params,
-    ).df()
+            ORDER BY g.revenue_12m DESC NULLS LAST, g.group_id LIMIT {int(limit)}"""
+    frame = store.con.execute(query, params).df()
     total = int(frame["n_groups"].iloc[0]) if len(frame) else 0
     return frame.drop(columns="n_groups"), total
 

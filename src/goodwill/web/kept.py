@@ -15,11 +15,11 @@ import logging
 import pyarrow as pa
 
 from goodwill.dashboard.payments import payments_rows
-from goodwill.dashboard.portfolio import portfolio_rows
+from goodwill.dashboard.portfolio import group_rows, portfolio_rows
 from goodwill.store import Store
 from goodwill.web.state import WebState
 
-__all__ = ["kept_payments_rows", "kept_portfolio_rows", "warm"]
+__all__ = ["kept_group_rows", "kept_payments_rows", "kept_portfolio_rows", "warm"]
 
 log = logging.getLogger("goodwill.web")
 
@@ -29,6 +29,15 @@ def kept_portfolio_rows(state: WebState, store: Store, as_of: dt.date) -> pa.Tab
     snapshot and write."""
     table: pa.Table = state.cached(
         ("portfolio_rows", as_of), lambda: portfolio_rows(store, as_of, state.settings)
+    )
+    return table
+
+
+def kept_group_rows(state: WebState, store: Store, as_of: dt.date) -> pa.Table:
+    """The snapshot's portfolio rows that can belong to a group (parents and the accounts
+    with one), made once per snapshot and write."""
+    table: pa.Table = state.cached(
+        ("group_rows", as_of), lambda: group_rows(kept_portfolio_rows(state, store, as_of))
     )
     return table
 
@@ -48,6 +57,7 @@ def warm(state: WebState) -> None:
             if as_of is None:
                 return
             kept_portfolio_rows(state, store, as_of)
+            kept_group_rows(state, store, as_of)
             kept_payments_rows(state, store, as_of)
     except Exception:
         log.exception("making the pages' kept values ahead of the requests failed")

@@ -20,7 +20,7 @@ from goodwill.dashboard.portfolio import (
 from goodwill.i18n import gettext
 from goodwill.store import Store
 from goodwill.web.formatting import WORDS
-from goodwill.web.kept import kept_portfolio_rows
+from goodwill.web.kept import kept_group_rows, kept_portfolio_rows
 from goodwill.web.principals import AccountManager
 from goodwill.web.templating import is_fragment, render, request_lang, state_of
 
@@ -120,7 +120,7 @@ def portfolio(
             rows=snapshot_rows(request, store, as_of),
         )
         groups, n_groups = account_groups(
-            store, as_of, state.settings, filters, rows=snapshot_rows(request, store, as_of)
+            store, as_of, state.settings, filters, grouped=kept_group_rows(state, store, as_of)
         )
     context = {
         "page_id": "portfolio",

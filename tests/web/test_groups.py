@@ -1,0 +1,85 @@
+"""The portfolio's groups (goodwill.dashboard.portfolio.account_groups) against a roll-up
+written out in pandas over the same snapshot rows, with and without filters."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from goodwill.dashboard.portfolio import (
+    PortfolioFilter,
+    account_groups,
+    group_rows,
+    portfolio_rows,
+)
+from goodwill.dashboard.status import latest_as_of
+from goodwill.settings import Settings
+from goodwill.store import Store
+
+
+def _expected(rows: pd.DataFrame, keep: pd.Series, scope: str | None) -> pd.DataFrame:
+    alert = rows["status"].isin(["at_risk", "watch"]) & ~rows["dormant"]
+    credit = rows["credit_advice"].isin(["tighten", "prepayment"])
+    rows = rows.assign(
+        group_id=rows["parent_id"].fillna(rows["account_id"]),
+        needs=alert | credit | rows["service_neglected"],
+    )[keep]
+    names = dict(zip(rows["account_id"], rows["name"], strict=True))
+    out = []
+    for gid, part in rows.groupby("group_id"):
+        if len(part) < 2 and part["parent_id"].isna().all():
+            continue
+        if scope is not None and gid not in set(rows.loc[rows["owner"] == scope, "account_id"]):
+            continue
+        name = part["group_name"].dropna()
+        out.append(
+            {
+                "group_id": gid,
+                "name": name.iloc[0] if len(name) else names.get(gid, gid),
+                "members": len(part),
+                "revenue_12m": part["revenue_12m"].sum(),
+                "needing_attention": int(part["needs"].sum()),
+            }
+        )
+    frame = pd.DataFrame(out)
+    return frame.sort_values(["revenue_12m", "group_id"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+@pytest.mark.parametrize("how", ["all", "segment", "scope"])
+def test_groups_match_a_roll_up_in_pandas(web_db: Path, tmp_path: Path, how: str) -> None:
+    db = Path(shutil.copy(web_db, tmp_path / "store.duckdb"))
+    settings = Settings.for_store(db)
+    with Store.open(db, create=False) as store:
+        as_of = latest_as_of(store)
+        assert as_of is not None
+        table = portfolio_rows(store, as_of, settings)
+        rows = table.to_pandas()
+        keep = pd.Series(True, index=rows.index)
+        filters, scope = PortfolioFilter(), None
+        if how == "segment":
+            segment = rows.loc[rows["parent_id"].notna(), "segment"].mode().iloc[0]
+            filters, keep = PortfolioFilter(segment=segment), rows["segment"] == segment
+        elif how == "scope":
+            # the owner of most members whose parent they own too
+            owner_of = dict(zip(rows["account_id"], rows["owner"], strict=True))
+            own = rows[rows["parent_id"].map(owner_of) == rows["owner"]]
+            scope = own["owner"].mode().iloc[0]
+            filters, keep = PortfolioFilter(scope=scope), rows["owner"] == scope
+        want = _expected(rows, keep, scope)
+        assert len(want) > 0, "the test world should have groups"
+        got, total = account_groups(store, as_of, settings, filters, limit=1000, rows=table)
+        same, _ = account_groups(
+            store, as_of, settings, filters, limit=1000, grouped=group_rows(table)
+        )
+    assert total == len(want)
+    pd.testing.assert_frame_equal(got, same)
+    assert got["group_id"].tolist() == want["group_id"].tolist()
+    assert got["name"].tolist() == want["name"].tolist()
+    assert got["members"].tolist() == want["members"].tolist()
+    assert got["needing_attention"].tolist() == want["needing_attention"].tolist()
+    assert got["revenue_12m"].to_numpy() == pytest.approx(want["revenue_12m"].to_numpy())
