@@ -83,3 +83,26 @@ def test_groups_match_a_roll_up_in_pandas(web_db: Path, tmp_path: Path, how: str
     assert got["members"].tolist() == want["members"].tolist()
     assert got["needing_attention"].tolist() == want["needing_attention"].tolist()
     assert got["revenue_12m"].to_numpy() == pytest.approx(want["revenue_12m"].to_numpy())
+
+
+def test_timeline_series_per_kind_in_seconds() -> None:
+    import datetime as dt
+
+    from goodwill.dashboard.account import EVENT_KINDS, timeline_series
+
+    events = pd.DataFrame(
+        {
+            "day": pd.to_datetime(["2026-10-30", "2026-10-02", "2026-09-01"]),
+            "kind": ["payment", "order", "order"],
+            "ref": ["F1", "O2", "O1"],
+        }
+    )
+    series = timeline_series(events)
+    assert series["kinds"] == list(EVENT_KINDS)
+    by_kind = {s["kind"]: s for s in series["series"]}
+    assert set(by_kind) == {"order", "payment"}
+    day = dt.datetime(2026, 10, 2, tzinfo=dt.UTC).timestamp()
+    assert by_kind["order"]["x"] == [int(day), int(day) - 31 * 86400]
+    assert by_kind["order"]["refs"] == ["O2", "O1"]
+    assert by_kind["order"]["lane"] == EVENT_KINDS.index("order")
+    assert timeline_series(events.iloc[0:0])["series"] == []

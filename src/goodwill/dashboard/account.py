@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from goodwill.settings import Settings
@@ -282,17 +283,15 @@ def history_series(view: AccountView) -> dict[str, Any]:
 def timeline_series(events: pd.DataFrame) -> dict[str, Any]:
     """The timeline's events as JSON-ready points per kind: x in seconds, y the kind's
     lane, with refs for tooltips."""
-    out = []
-    for lane, kind in enumerate(EVENT_KINDS):
-        part = events[events["kind"] == kind]
-        if part.empty:
-            continue
-        out.append(
-            {
-                "kind": kind,
-                "lane": lane,
-                "x": [int(pd.Timestamp(d).timestamp()) for d in part["day"]],
-                "refs": part["ref"].astype(str).tolist(),
-            }
-        )
+    out: list[dict[str, Any]] = []
+    if len(events):
+        days = pd.to_datetime(events["day"]).to_numpy().astype("datetime64[s]")
+        seconds = days.astype(np.int64)
+        kinds = events["kind"].to_numpy()
+        refs = events["ref"].astype(str).to_numpy()
+        for lane, kind in enumerate(EVENT_KINDS):
+            sel = kinds == kind
+            if sel.any():
+                x, r = seconds[sel].tolist(), refs[sel].tolist()
+                out.append({"kind": kind, "lane": lane, "x": x, "refs": r})
     return {"kinds": list(EVENT_KINDS), "series": out}

@@ -12,7 +12,7 @@ from typing import Any
 
 from babel.core import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_currency_symbol
 
 from goodwill._typing import Lang
 from goodwill.i18n import N_, format_number, gettext
@@ -75,6 +75,25 @@ def _whole(locale: Locale) -> Any:
     return pattern
 
 
+@lru_cache(maxsize=16)
+def _cents(lang: Lang) -> Any:
+    """The locale's currency pattern with two decimals (the euro's)."""
+    pattern = copy.copy(_locale(lang).currency_formats["standard"])
+    pattern.frac_prec = (2, 2)
+    return pattern
+
+
+@lru_cache(maxsize=16)
+def _symbol(lang: Lang, currency: str) -> str:
+    return str(get_currency_symbol(currency, locale=_locale(lang)))
+
+
+@lru_cache(maxsize=8192)
+def _date(value: dt.date, style: str, lang: Lang) -> str:
+    """A day in words, kept: a timeline shows the same days again and again."""
+    return str(format_date(value, style, locale=_locale(lang)))
+
+
 @lru_cache(maxsize=4)
 def _locale(lang: Lang) -> Locale:
     return Locale.parse(LOCALES[lang])
@@ -105,7 +124,13 @@ class Formatter:
                     round(float(value)), locale, currency=currency, currency_digits=False
                 )
             )
-        return str(format_currency(float(value), currency, locale=locale))
+        if currency != "EUR":
+            return str(format_currency(float(value), currency, locale=locale))
+        # Babel looks the currency's name up on every call even when the pattern does
+        # not show it; the pattern without a currency and the symbol put in is the same
+        # text at a fraction of the cost
+        text = _cents(self.lang).apply(float(value), locale, currency=None, currency_digits=False)
+        return str(text).replace("¤", _symbol(self.lang, currency))
 
     def number(self, value: Any, decimals: int = 0) -> str:
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -129,7 +154,7 @@ class Formatter:
             value = value.to_pydatetime().date()
         if not isinstance(value, dt.date):
             return str(value)
-        return str(format_date(value, style, locale=self.locale))
+        return _date(value, style, self.lang)
 
     def word(self, code: Any) -> str:
         """A code (``at_risk``, ``fruitful``, ``tighten`` ...) in words."""
