@@ -1,5 +1,5 @@
-"""The portfolio's groups (goodwill.dashboard.portfolio.account_groups) against a roll-up
-written out in pandas over the same snapshot rows, with and without filters."""
+"""The data behind the pages, checked against plain pandas: the portfolio's groups
+(goodwill.dashboard.portfolio.account_groups) and the timeline's chart points."""
 
 from __future__ import annotations
 
