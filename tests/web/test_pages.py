@@ -185,3 +185,18 @@ def test_health_and_static_files(client: TestClient, web_db: object) -> None:
     assert "/static/vendor/htmx/htmx.min.js" in page and "http" not in re.sub(
         r'href="[^"]*"|data-[a-z-]+="[^"]*"', "", page.split("<body")[0]
     ), "no CDN"
+
+
+def test_the_language_asked_for_is_kept_in_a_cookie(client: TestClient) -> None:
+    client.cookies.delete("goodwill_lang")
+    try:
+        asked = client.get("/?lang=nl")
+        cookie = asked.headers.get("set-cookie", "")
+        assert cookie.startswith("goodwill_lang=nl;") and "Max-Age=31536000" in cookie
+        assert "samesite=lax" in cookie.lower()
+        # the next page without ?lang= is Dutch: the cookie carries it
+        assert 'lang="nl"' in client.get("/").text
+        assert "set-cookie" not in client.get("/?lang=xx").headers
+        assert client.get("/?lang=en").headers["set-cookie"].startswith("goodwill_lang=en;")
+    finally:
+        client.cookies.delete("goodwill_lang")

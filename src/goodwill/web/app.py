@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,6 +29,7 @@ from goodwill.settings import Settings
 from goodwill.store import Store
 from goodwill.web import guard, kept
 from goodwill.web.bodies import LargePieces
+from goodwill.web.lang_cookie import RememberLang
 from goodwill.web.routes import (
     account,
     admin,
@@ -44,7 +44,7 @@ from goodwill.web.routes import (
     status,
 )
 from goodwill.web.state import WebState
-from goodwill.web.templating import LANG_COOKIE, make_templates, render, request_lang
+from goodwill.web.templating import make_templates, render, request_lang
 
 __all__ = ["create_app"]
 
@@ -110,15 +110,7 @@ def create_app(
     api.install(app)  # the REST API under /api/v1, after the handlers it wraps
     # uploads reach the parser in pieces of megabytes, not 64 KiB (bodies.py)
     app.add_middleware(LargePieces, paths=("/import", f"{api.API_PREFIX}/imports"))
-
-    @app.middleware("http")
-    async def remember_lang(request: Request, call_next: Any) -> Response:
-        """``?lang=nl`` also sets the cookie that keeps the language."""
-        response: Response = await call_next(request)
-        asked = request.query_params.get("lang")
-        if asked in ("en", "nl"):
-            response.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="lax")
-        return response
+    app.add_middleware(RememberLang)  # ?lang=nl also sets the cookie (lang_cookie.py)
 
     return app
 
