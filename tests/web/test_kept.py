@@ -14,7 +14,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's note about httpx's successor
     from fastapi.testclient import TestClient
 
-KEYS = ("portfolio_rows", "payments_rows")
+KEYS = ("portfolio_rows", "group_rows", "payments_rows")
 
 
 def _kept(state: WebState, name: str) -> bool:
@@ -52,3 +52,33 @@ def test_the_kept_rows_are_made_at_start_and_after_every_write(own_db: Path) -> 
         # ... and the writer's thread made it again before it went on
         assert all(_kept(state, name) for name in KEYS)
         assert client.get("/payments").status_code == 200
+
+
+def test_a_recent_value_asked_for_at_once_is_made_once(tmp_path: Path) -> None:
+    """An account page and its chart data asked together read the account once."""
+    import threading
+
+    from goodwill.settings import Settings
+    from goodwill.store import Store
+
+    with Store.open(tmp_path / "s.duckdb") as store:
+        state = WebState(store=store, settings=Settings.load())
+        made: list[int] = []
+
+        def make() -> int:
+            made.append(1)
+            time.sleep(0.2)
+            return 42
+
+        got: list[int] = []
+        threads = [
+            threading.Thread(target=lambda: got.append(state.recent(("account", "A1"), make)))
+            for _ in range(6)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert got == [42] * 6 and len(made) == 1
+        assert not state._making  # nothing left behind
+        assert state.recent(("account", "A1"), make) == 42 and len(made) == 1

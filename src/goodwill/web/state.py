@@ -123,13 +123,23 @@ class WebState:
             if full in self._recent:
                 self._recent.move_to_end(full)
                 return self._recent[full]
-        found = make()
-        with self._guard:
-            if full[0] == self.version:
-                self._recent[full] = found
-                while len(self._recent) > keep:
-                    self._recent.popitem(last=False)
-        return found
+            lock = self._making.setdefault(("recent", *full), threading.Lock())
+        try:
+            with lock:  # a request asking while it is being made waits for it
+                with self._guard:
+                    if full in self._recent:
+                        self._recent.move_to_end(full)
+                        return self._recent[full]
+                found = make()
+                with self._guard:
+                    if full[0] == self.version:
+                        self._recent[full] = found
+                        while len(self._recent) > keep:
+                            self._recent.popitem(last=False)
+            return found
+        finally:
+            with self._guard:
+                self._making.pop(("recent", *full), None)
 
     def latest_as_of(self, store: Store) -> dt.date | None:
         """The latest snapshot's date, read once per write."""
