@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
@@ -30,6 +31,9 @@ def make_templates() -> Jinja2Templates:
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        # the installed templates do not change while serving: no stat of the file on
+        # every page (set GOODWILL_TEMPLATES_RELOAD=1 while editing them)
+        auto_reload=os.environ.get("GOODWILL_TEMPLATES_RELOAD") == "1",
     )
     return Jinja2Templates(env=env)
 
