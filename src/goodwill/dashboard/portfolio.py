@@ -375,24 +375,34 @@ def chart_series(chart: ChartPoints, label: dict[str, str]) -> dict[str, Any]:
     """The points as JSON-ready series, one per relationship level (``label`` names
     each level, ``"unknown"`` included), with ids and names for links and tooltips."""
     frame = chart.points
-    series = []
-    for level in (*LEVELS, "unknown"):
-        part = frame[frame["level"].fillna("unknown") == level]
-        if part.empty:
-            continue
-        series.append(
-            {
-                "level": level,
-                "label": label.get(level, level),
-                "x": [max(1.0, float(v)) if v == v else 1.0 for v in part["x"]],
-                "y": [float(v) if v == v else None for v in part["y"]],
-                "revenue": [float(v) if v == v else 0.0 for v in part["revenue_12m"]],
-                "ids": part["account_id"].astype(str).tolist(),
-                "names": part["name"].astype(str).tolist(),
-                "attention": part["needs_attention"].astype(bool).tolist(),
-            }
+    # one pass over plain lists: at most a few thousand points, and no data frame per level
+    columns = ("level", "x", "y", "revenue_12m", "account_id", "name", "needs_attention")
+    lists = {c: frame[c].tolist() for c in columns}
+    by_level: dict[str, dict[str, list[Any]]] = {}
+    for level, x, y, revenue, account, name, attention in zip(
+        *(lists[c] for c in columns), strict=True
+    ):
+        key = level if isinstance(level, str) else "unknown"
+        part = by_level.setdefault(
+            key, {"x": [], "y": [], "revenue": [], "ids": [], "names": [], "attention": []}
         )
+        part["x"].append(max(1.0, float(x)) if _finite(x) else 1.0)
+        part["y"].append(float(y) if _finite(y) else None)
+        part["revenue"].append(float(revenue) if _finite(revenue) else 0.0)
+        part["ids"].append(str(account))
+        part["names"].append(str(name))
+        part["attention"].append(bool(attention))
+    series = [
+        {"level": level, "label": label.get(level, level), **by_level[level]}
+        for level in (*LEVELS, "unknown")
+        if level in by_level
+    ]
     return {"series": series, "total": chart.total, "shown": len(frame), "sampled": chart.sampled}
+
+
+def _finite(value: Any) -> bool:
+    """A number that is there (not None, NaN or pd.NA)."""
+    return value is not None and value is not pd.NA and value == value
 
 
 def format_reason(reason: Reason | None, lang: Lang) -> str:
