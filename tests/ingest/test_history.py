@@ -105,3 +105,22 @@ def test_import_log_records_counts_and_hash(loaded: Store, tmp_path: Path) -> No
     assert log.table_name == "orders" and log.file_name == "o.csv"
     assert log.content_hash == hashlib.sha256(path.read_bytes()).hexdigest()
     assert (log.rows_in_file, log.inserted, log.updated, log.unchanged) == (1, 1, 0, 0)
+
+
+def test_an_import_writes_its_rows_in_the_order_of_the_account(
+    loaded: Store, tmp_path: Path
+) -> None:
+    """Store version 8 keeps one account's facts together (a lookup skips the rest):
+    rows arrive in time order, interleaved, and are stored grouped by account."""
+
+    def stored() -> list[str]:
+        rows = loaded.con.execute("SELECT account_id FROM orders ORDER BY rowid").fetchall()
+        return [r[0] for r in rows]
+
+    lines = [f"O{i};{('A2', 'A1')[i % 2]};{1 + i:02d}-01-2024;{i}\n" for i in range(8)]
+    loaded.import_file("orders", write(tmp_path / "a.csv", HEADER + "".join(lines)))
+    assert stored() == ["A1"] * 4 + ["A2"] * 4
+    # a second import (new rows and a changed one) appends its rows grouped in turn
+    more = "O0;A2;01-01-2024;99\nO8;A2;09-01-2024;1\nO9;A1;10-01-2024;1\n"
+    loaded.import_file("orders", write(tmp_path / "b.csv", HEADER + more))
+    assert stored()[7:] == ["A1", "A2", "A2"]

@@ -21,9 +21,14 @@ runs the missing steps in one transaction; a store of a newer version is refused
   password hash and lock-out; server-side sessions; personal API tokens (only their
   hashes); the access log (who viewed which account); the suppression list of forgotten
   people (hashes only, so the list itself names no one).
-- 8: indexes on ``accounts`` (``account_id`` and ``parent_id``) and on
-  ``health_snapshots.account_id``, so an account page reads its row, its group and its
-  scores over time by lookup (at 50,000 accounts the page's data from ~45 ms to ~20 ms).
+- 8: the facts about an account are kept in the order of ``account_id`` (each import
+  writes its rows sorted so, and the upgrade sorts what is there) instead of indexed:
+  DuckDB skips every block whose range of ids misses the account, where an index lookup
+  fetched each row on its own — one account's orders at 50,000 accounts in ~2 ms
+  instead of ~9 ms, ~3 ms instead of ~130 ms for the largest accounts. Indexes on
+  ``accounts`` (``account_id`` and ``parent_id``) and ``health_snapshots.account_id``,
+  where a key has one or a few rows, so an account page reads its row, its group and
+  its scores over time by lookup.
 """
 
 from __future__ import annotations
@@ -109,7 +114,8 @@ def _v4_to_v5(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-#: the tables of facts about one account, looked up by ``account_id`` (version 6)
+#: the tables of facts about one account, looked up by ``account_id``: indexed by
+#: version 6, kept in the order of ``account_id`` instead from version 8
 ACCOUNT_INDEXED = (
     "orders",
     "interactions",
@@ -162,6 +168,17 @@ LOOKUP_INDEXED = (
 def _v7_to_v8(con: duckdb.DuckDBPyConnection) -> None:
     for table, column in LOOKUP_INDEXED:
         con.execute(f"CREATE INDEX IF NOT EXISTS {table}_{column} ON {table} ({column})")
+    for table in ACCOUNT_INDEXED:
+        con.execute(f"DROP INDEX IF EXISTS {table}_account_id")
+        cluster(con, table)
+
+
+def cluster(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Rewrite ``table`` in the order of ``account_id`` (its definition stays)."""
+    con.execute(f"CREATE TEMP TABLE _clustered AS SELECT * FROM {table} ORDER BY account_id")
+    con.execute(f"DELETE FROM {table}")
+    con.execute(f"INSERT INTO {table} SELECT * FROM _clustered")
+    con.execute("DROP TABLE _clustered")
 
 
 #: version n -> the step that upgrades a store of version n to n + 1
