@@ -7,14 +7,16 @@ import time
 import warnings
 from pathlib import Path
 
+from goodwill.store.backup import table_names
 from goodwill.web import create_app
+from goodwill.web.kept import KEEP_TABLES, KEPT_DB, kept_portfolio_table
 from goodwill.web.state import WebState
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's note about httpx's successor
     from fastapi.testclient import TestClient
 
-KEYS = ("portfolio_rows", "group_rows", "payments_rows")
+KEYS = ("portfolio_rows", "portfolio_table", "group_table", "payments_rows")
 
 
 def _kept(state: WebState, name: str) -> bool:
@@ -52,6 +54,23 @@ def test_the_kept_rows_are_made_at_start_and_after_every_write(own_db: Path) -> 
         # ... and the writer's thread made it again before it went on
         assert all(_kept(state, name) for name in KEYS)
         assert client.get("/payments").status_code == 200
+        # the tables kept in memory: a new one per write, the oldest dropped
+        for _ in range(KEEP_TABLES + 2):
+            with state.writing():
+                pass
+        with state.reading() as store:
+            tables = store.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [KEPT_DB]
+            ).fetchall()
+            name = kept_portfolio_table(state, store, state.latest_as_of(store))
+            newest = max(int(t[0].split("_")[1]) for t in tables if t[0].startswith("portfolio"))
+            assert name == f"{KEPT_DB}.portfolio_{newest}"
+        kinds = [t[0].split("_")[0] for t in tables]
+        assert kinds.count("portfolio") == kinds.count("groups") == KEEP_TABLES
+        assert client.get("/").status_code == 200
+        # a backup holds the store's own tables, never the kept ones
+        with state.reading() as store:
+            assert not any(t.startswith(KEPT_DB) for t in table_names(store.con))
 
 
 def test_a_recent_value_asked_for_at_once_is_made_once(tmp_path: Path) -> None:

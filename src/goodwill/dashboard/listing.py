@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 
-from goodwill.dashboard.portfolio import NEEDS_ATTENTION, PortfolioFilter, portfolio_rows
+from goodwill.dashboard.portfolio import NEEDS_ATTENTION, PortfolioFilter, Rows, portfolio_rows
 from goodwill.settings import Settings
 from goodwill.store import Store
 
@@ -41,7 +40,7 @@ SELECT a.account_id, a.name, a.kind, a.owner, a.segment, a.parent_id,
        r.level_rank, r.account_id IS NOT NULL AS scored,
        coalesce(r.dormant, false) AS dormant,
        coalesce(r.service_neglected, false) AS service_neglected
-FROM accounts a LEFT JOIN _listed_rows r USING (account_id)
+FROM accounts a LEFT JOIN {rows} r USING (account_id)
 """
 
 
@@ -89,7 +88,7 @@ def account_list(
     descending: bool = False,
     offset: int = 0,
     limit: int = 50,
-    rows: pa.Table | None = None,
+    rows: Rows | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """The accounts passing ``query``, ordered by ``sort`` (a key of :data:`LIST_SORTS`;
     ties by account id, so slices never overlap), from ``offset`` at most ``limit``; and
@@ -99,17 +98,19 @@ def account_list(
     query = query or AccountQuery()
     if sort not in LIST_SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(LIST_SORTS)}")
-    table = rows
-    if table is None:
-        table = portfolio_rows(store, as_of or dt.date.min, settings)
     con = store.con
-    # DuckDB refuses to register while an earlier result (a fetchone) is still open
-    con.execute("SELECT 1").fetchall()
-    con.register("_listed_rows", table)
+    if isinstance(rows, str):  # a table that holds them (goodwill.web.kept)
+        listed = _LISTED.format(rows=rows)
+    else:
+        table = rows if rows is not None else portfolio_rows(store, as_of or dt.date.min, settings)
+        # DuckDB refuses to register while an earlier result (a fetchone) is still open
+        con.execute("SELECT 1").fetchall()
+        con.register("_listed_rows", table)
+        listed = _LISTED.format(rows="_listed_rows")
     where, params = query.where()
     direction = "DESC" if descending else "ASC"
     frame = con.execute(
-        f"""WITH base AS ({_LISTED})
+        f"""WITH base AS ({listed})
             SELECT account_id, name, kind, owner, segment, parent_id, scored, health,
                    status, trend, level, responsiveness, revenue_12m, clv_12m, net_value,
                    credit_advice, payment_score,
@@ -120,14 +121,14 @@ def account_list(
             LIMIT {max(0, int(limit))} OFFSET {max(0, int(offset))}""",
         params,
     ).df()
-    total = int(frame["n_accounts"].iloc[0]) if len(frame) else _count(store, where, params)
+    total = int(frame["n_accounts"].iloc[0]) if len(frame) else _count(store, listed, where, params)
     return frame.drop(columns="n_accounts"), total
 
 
-def _count(store: Store, where: str, params: dict[str, Any]) -> int:
+def _count(store: Store, listed: str, where: str, params: dict[str, Any]) -> int:
     """How many accounts pass (for a slice past the end, which has no rows to count)."""
     found = store.con.execute(
-        f"WITH base AS ({_LISTED}) SELECT count(*) FROM base WHERE {where}",
+        f"WITH base AS ({listed}) SELECT count(*) FROM base WHERE {where}",
         params,
     ).fetchone()
     return int(found[0]) if found else 0

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 import pyarrow as pa
@@ -37,7 +37,7 @@ LEVELS = ("transactional", "fruitful", "growing_together")
 #: most rows a page may hold
 MAX_PER_PAGE = 200
 
-_ROWS = """
+_SNAPSHOT_ROWS = """
 SELECT s.account_id, a.name, a.owner, a.segment, a.parent_id, g.name AS group_name,
        g.owner AS group_owner,
        s.health, s.status, s.trend, s.level, s.responsiveness, s.revenue_12m, s.clv_12m,
@@ -54,14 +54,26 @@ SELECT s.account_id, a.name, a.owner, a.segment, a.parent_id, g.name AS group_na
 FROM health_snapshots s JOIN accounts a USING (account_id)
 LEFT JOIN accounts g ON g.account_id = a.parent_id
 WHERE s.as_of = $as_of
-ORDER BY s.account_id
 """
-#: the rows every query here starts from (registered on the store's connection)
-_BASE = "SELECT * FROM _portfolio_rows"
-#: at risk or on watch and still buying: the same rule as Snapshot.needing_attention
-_ALERT = "(status IN ('at_risk', 'watch') AND NOT dormant)"
 #: an alert on health, on credit, or on a neglected first order
-NEEDS_ATTENTION = f"({_ALERT} OR credit_advice IN ('tighten', 'prepayment') OR service_neglected)"
+NEEDS_ATTENTION = (
+    "((status IN ('at_risk', 'watch') AND NOT dormant) "
+    "OR credit_advice IN ('tighten', 'prepayment') OR service_neglected)"
+)
+#: the order in which the chart draws accounts, whatever the filters: every account
+#: needing attention (the most valuable first), then the others by a fixed sample key
+_CHART_ORDER = (
+    f"{NEEDS_ATTENTION} DESC, CASE WHEN {NEEDS_ATTENTION} THEN clv_12m END DESC NULLS LAST, "
+    f"CASE WHEN NOT {NEEDS_ATTENTION} THEN sample_key END, account_id"
+)
+_ROWS = f"""
+SELECT *, row_number() OVER (ORDER BY {_CHART_ORDER}) AS chart_rank
+FROM ({_SNAPSHOT_ROWS}) ORDER BY account_id
+"""
+#: a snapshot's rows (:func:`portfolio_rows`): an Arrow table, registered for each
+#: query, or the name of a table on the store's database holding them (the web keeps one
+#: in memory per snapshot: goodwill.web.kept)
+Rows: TypeAlias = "pa.Table | str"
 
 
 @dataclass(frozen=True)
@@ -146,12 +158,16 @@ def portfolio_rows(store: Store, as_of: dt.date, settings: Settings) -> pa.Table
     return table
 
 
-def _register(store: Store, as_of: dt.date, settings: Settings, rows: pa.Table | None) -> None:
-    """Register the snapshot's rows on the store's connection as ``_portfolio_rows``."""
+def _source(store: Store, as_of: dt.date, settings: Settings, rows: Rows | None, alias: str) -> str:
+    """The table the queries read the snapshot's rows from: ``rows`` when it names one,
+    else the Arrow table registered on the store's connection as ``alias``."""
+    if isinstance(rows, str):
+        return rows
     table = rows if rows is not None else portfolio_rows(store, as_of, settings)
     # DuckDB refuses to register while an earlier result (a fetchone) is still open
     store.con.execute("SELECT 1").fetchall()
-    store.con.register("_portfolio_rows", table)
+    store.con.register(alias, table)
+    return alias
 
 
 def _top_reason(text: Any) -> Reason | None:
@@ -168,7 +184,7 @@ def portfolio_page(
     descending: bool = False,
     page: int = 1,
     per_page: int = 25,
-    rows: pa.Table | None = None,
+    rows: Rows | None = None,
 ) -> PortfolioPage:
     """The ``page``-th page (from 1) of the accounts scored as of ``as_of`` that pass
     ``filters``, ordered by ``sort`` (a key of :data:`SORTS`; unknown keys sort by
@@ -177,11 +193,11 @@ def portfolio_page(
     sort = sort if sort in SORTS else "health"
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     where, extra = filters.where()
-    _register(store, as_of, settings, rows)
+    source = _source(store, as_of, settings, rows, "_portfolio_rows")
     params = extra
     con = store.con
     counts = con.execute(
-        f"""WITH base AS ({_BASE}) SELECT count(*),
+        f"""WITH base AS (SELECT * FROM {source}) SELECT count(*),
                count(*) FILTER (status = 'at_risk' AND NOT dormant),
                count(*) FILTER (status = 'watch' AND NOT dormant),
                count(*) FILTER (credit_advice IN ('tighten', 'prepayment')),
@@ -195,7 +211,7 @@ def portfolio_page(
     page = max(1, min(int(page), pages))
     order = f"{SORTS[sort]} {'DESC' if descending else 'ASC'} NULLS LAST, account_id"
     shown = con.execute(
-        f"""WITH base AS ({_BASE})
+        f"""WITH base AS (SELECT * FROM {source})
             SELECT account_id, name, owner, segment, {_parent(filters.scope)}, health, status,
                    trend, level, responsiveness, revenue_12m, clv_12m, net_value,
                    credit_advice, payment_score, {NEEDS_ATTENTION} AS needs_attention,
@@ -216,7 +232,9 @@ def portfolio_page(
         sort=sort,
         descending=descending,
         attention=Attention(n, risk, watch, credit, neglected, flagged),
-        choices=filter_choices(store, as_of, rows=rows, scope=filters.scope),
+        choices=filter_choices(
+            store, as_of, rows=rows if rows is not None else source, scope=filters.scope
+        ),
     )
 
 
@@ -234,18 +252,28 @@ def filter_choices(
     store: Store,
     as_of: dt.date,
     *,
-    rows: pa.Table | None = None,
+    rows: Rows | None = None,
     scope: str | None = None,
 ) -> dict[str, list[str]]:
     """The owners, segments, levels and statuses of the accounts scored as of ``as_of``
     (read from ``rows``, the snapshot's :func:`portfolio_rows`, when given), of the
     accounts of the owner ``scope`` only when given."""
     out: dict[str, list[str]] = {}
+    names = ("owner", "segment", "level", "status")
+    if isinstance(rows, str):
+        lists = ", ".join(
+            f"list(DISTINCT {n} ORDER BY {n}) FILTER ({n} IS NOT NULL)" for n in names
+        )
+        row = store.con.execute(
+            f"SELECT {lists} FROM {rows} WHERE $scope IS NULL OR owner = $scope", {"scope": scope}
+        ).fetchone()
+        return {n: [str(v) for v in (row[i] if row else None) or []] for i, n in enumerate(names)}
     if rows is not None:
+        table: pa.Table = rows
         if scope is not None:
-            rows = rows.filter(pc.equal(rows.column("owner"), scope))
-        for name in ("owner", "segment", "level", "status"):
-            values = pc.unique(rows.column(name).drop_null()).to_pylist()
+            table = table.filter(pc.equal(table.column("owner"), scope))
+        for name in names:
+            values = pc.unique(table.column(name).drop_null()).to_pylist()
             out[name] = sorted(str(v) for v in values)
         return out
     for name, source in (
@@ -262,6 +290,10 @@ def filter_choices(
         ).fetchall()
         out[name] = [str(r[0]) for r in found]
     return out
+
+
+#: the rows that can belong to a group, in SQL (what :func:`group_rows` keeps)
+_GROUPED = "parent_id IS NOT NULL OR account_id IN (SELECT parent_id FROM {rows})"
 
 
 def group_rows(rows: pa.Table) -> pa.Table:
@@ -287,8 +319,8 @@ def account_groups(
     filters: PortfolioFilter | None = None,
     *,
     limit: int = 20,
-    rows: pa.Table | None = None,
-    grouped: pa.Table | None = None,
+    rows: Rows | None = None,
+    grouped: Rows | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Groups of accounts (a parent and the accounts whose ``parent_id`` names it) among
     those that pass ``filters``, rolled up: members, revenue, value, net value, the
@@ -298,12 +330,15 @@ def account_groups(
     filters = filters or PortfolioFilter()
     where, extra = filters.where()
     if grouped is None:
-        grouped = group_rows(rows if rows is not None else portfolio_rows(store, as_of, settings))
-    store.con.execute("SELECT 1").fetchall()  # no open result while registering
-    store.con.register("_group_rows", grouped)
+        if isinstance(rows, str):
+            grouped = f"(SELECT * FROM {rows} WHERE {_GROUPED.format(rows=rows)})"
+        else:
+            table = rows if rows is not None else portfolio_rows(store, as_of, settings)
+            grouped = group_rows(table)
+    source = _source(store, as_of, settings, grouped, "_group_rows")
     params = extra
     # the name of a group: its parent's, on the members' rows (group_name) or its own row
-    query = f"""WITH base AS (SELECT * FROM _group_rows),
+    query = f"""WITH base AS (SELECT * FROM {source}),
         members AS (SELECT coalesce(parent_id, account_id) AS group_id, * FROM base
                     WHERE {where}),
         groups AS (SELECT group_id, count(*) AS members, sum(revenue_12m) AS revenue_12m,
@@ -344,7 +379,7 @@ def portfolio_points(
     filters: PortfolioFilter | None = None,
     *,
     limit: int = 2000,
-    rows: pa.Table | None = None,
+    rows: Rows | None = None,
 ) -> ChartPoints:
     """Points of the portfolio chart for the accounts that pass ``filters``: every
     account needing attention (up to ``limit``, the most valuable first), then a fixed
@@ -352,22 +387,21 @@ def portfolio_points(
     filters change) up to ``limit`` points."""
     filters = filters or PortfolioFilter()
     where, extra = filters.where()
-    _register(store, as_of, settings, rows)
-    params = extra
+    source = _source(store, as_of, settings, rows, "_portfolio_rows")
+    # the order is the snapshot's chart_rank: a top-N over one integer, not over three
+    # expressions per row
     points = store.con.execute(
-        f"""WITH base AS ({_BASE}),
-            q AS (SELECT account_id, name, clv_12m AS x, health AS y, revenue_12m, level,
-                         {NEEDS_ATTENTION} AS needs_attention, sample_key
-                  FROM base WHERE {where})
-            SELECT *, count(*) OVER () AS n FROM q
-            ORDER BY needs_attention DESC,
-                     CASE WHEN needs_attention THEN x END DESC NULLS LAST,
-                     CASE WHEN NOT needs_attention THEN sample_key END, account_id
-            LIMIT {int(limit)}""",
-        params,
+        f"""SELECT account_id, name, clv_12m AS x, health AS y, revenue_12m, level,
+                   {NEEDS_ATTENTION} AS needs_attention
+            FROM {source} WHERE {where} ORDER BY chart_rank LIMIT {int(limit)}""",
+        extra,
     ).df()
-    n = int(points["n"].iloc[0]) if len(points) else 0
-    points = points.drop(columns=["n", "sample_key"])
+    if len(points) < limit:
+        n = len(points)
+    else:
+        found = store.con.execute(f"SELECT count(*) FROM {source} WHERE {where}", extra)
+        row = found.fetchone()
+        n = int(row[0]) if row else 0
     return ChartPoints(points, n, len(points) < n)
 
 

@@ -23,7 +23,11 @@ def _clustered(table: Table) -> str:
     """How new rows are written: in the order of ``account_id`` where the table has one,
     so one account's rows sit together and a lookup skips the other blocks (store
     version 8)."""
-    return " ORDER BY account_id" if "account_id" in table.column_names else ""
+    if "account_id" not in table.column_names or table.key == "account_id":
+        return " ORDER BY account_id" if table.key == "account_id" else ""
+    # by the key within an account: the same rows are stored in the same order however
+    # they arrived, so sums over them add up in the same order too
+    return f" ORDER BY account_id, {quote_ident(table.key)}"
 
 
 def upsert(

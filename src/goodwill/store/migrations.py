@@ -37,6 +37,8 @@ from collections.abc import Callable
 
 import duckdb
 
+from goodwill.store.schema import TABLES
+
 #: The version new stores end up at.
 SCHEMA_VERSION = 8
 
@@ -174,8 +176,10 @@ def _v7_to_v8(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def cluster(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Rewrite ``table`` in the order of ``account_id`` (its definition stays)."""
-    con.execute(f"CREATE TEMP TABLE _clustered AS SELECT * FROM {table} ORDER BY account_id")
+    """Rewrite ``table`` in the order of ``account_id`` and its key, as imports write it
+    (its definition stays)."""
+    order = f"account_id, {TABLES[table].key}"
+    con.execute(f"CREATE TEMP TABLE _clustered AS SELECT * FROM {table} ORDER BY {order}")
     con.execute(f"DELETE FROM {table}")
     con.execute(f"INSERT INTO {table} SELECT * FROM _clustered")
     con.execute("DROP TABLE _clustered")

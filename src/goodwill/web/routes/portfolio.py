@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-import pyarrow as pa
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
@@ -20,7 +19,7 @@ from goodwill.dashboard.portfolio import (
 from goodwill.i18n import gettext
 from goodwill.store import Store
 from goodwill.web.formatting import WORDS
-from goodwill.web.kept import kept_group_rows, kept_portfolio_rows
+from goodwill.web.kept import kept_group_table, kept_portfolio_table
 from goodwill.web.principals import AccountManager
 from goodwill.web.templating import is_fragment, render, request_lang, state_of
 
@@ -53,10 +52,10 @@ def _filters(
 Text = Annotated[str | None, Query()]
 
 
-def snapshot_rows(request: Request, store: Store, as_of: dt.date) -> pa.Table:
-    """The snapshot's portfolio rows (figures, flags, first reason), read once per
-    snapshot and write."""
-    return kept_portfolio_rows(state_of(request), store, as_of)
+def snapshot_rows(request: Request, store: Store, as_of: dt.date) -> str:
+    """The table of the snapshot's portfolio rows (figures, flags, first reason), made
+    once per snapshot and write."""
+    return kept_portfolio_table(state_of(request), store, as_of)
 
 
 def _chart(request: Request, filters: PortfolioFilter) -> dict[str, Any] | None:
@@ -120,7 +119,7 @@ def portfolio(
             rows=snapshot_rows(request, store, as_of),
         )
         groups, n_groups = account_groups(
-            store, as_of, state.settings, filters, grouped=kept_group_rows(state, store, as_of)
+            store, as_of, state.settings, filters, grouped=kept_group_table(state, store, as_of)
         )
     context = {
         "page_id": "portfolio",
