@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import threading
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -261,13 +262,26 @@ def filter_choices(
     out: dict[str, list[str]] = {}
     names = ("owner", "segment", "level", "status")
     if isinstance(rows, str):
-        lists = ", ".join(
-            f"list(DISTINCT {n} ORDER BY {n}) FILTER ({n} IS NOT NULL)" for n in names
-        )
-        row = store.con.execute(
-            f"SELECT {lists} FROM {rows} WHERE $scope IS NULL OR owner = $scope", {"scope": scope}
-        ).fetchone()
-        return {n: [str(v) for v in (row[i] if row else None) or []] for i, n in enumerate(names)}
+        # a kept table never changes under its name: its choices are kept with it
+        key = (rows, scope)
+        kept = _CHOICES.get(key)
+        if kept is None:
+            lists = ", ".join(
+                f"list(DISTINCT {n} ORDER BY {n}) FILTER ({n} IS NOT NULL)" for n in names
+            )
+            row = store.con.execute(
+                f"SELECT {lists} FROM {rows} WHERE $scope IS NULL OR owner = $scope",
+                {"scope": scope},
+            ).fetchone()
+            made = {
+                n: [str(v) for v in (row[i] if row else None) or []] for i, n in enumerate(names)
+            }
+            with _CHOICES_LOCK:
+                while len(_CHOICES) >= 256:
+                    _CHOICES.pop(next(iter(_CHOICES)))
+                _CHOICES[key] = made
+            kept = made
+        return {n: list(v) for n, v in kept.items()}
     if rows is not None:
         table: pa.Table = rows
         if scope is not None:
@@ -291,6 +305,10 @@ def filter_choices(
         out[name] = [str(r[0]) for r in found]
     return out
 
+
+#: filter choices of the kept tables, by (table name, scope)
+_CHOICES: dict[tuple[str, str | None], dict[str, list[str]]] = {}
+_CHOICES_LOCK = threading.Lock()
 
 #: the rows that can belong to a group, in SQL (what :func:`group_rows` keeps)
 _GROUPED = "parent_id IS NOT NULL OR account_id IN (SELECT parent_id FROM {rows})"
