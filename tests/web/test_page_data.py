@@ -106,3 +106,16 @@ def test_timeline_series_per_kind_in_seconds() -> None:
     assert by_kind["order"]["refs"] == ["O2", "O1"]
     assert by_kind["order"]["lane"] == EVENT_KINDS.index("order")
     assert timeline_series(events.iloc[0:0])["series"] == []
+
+
+def test_an_encoded_chart_writes_what_tojson_and_json_response_write() -> None:
+    from jinja2 import Environment
+    from starlette.responses import JSONResponse
+
+    from goodwill.web.chart_json import EncodedChart
+
+    data = {"series": [{"names": ["Bakker & Zn <b>", "Café 'Ü'"], "x": [1.5, 2.0]}], "n": 2}
+    chart = EncodedChart.of(data)
+    assert chart == data and chart["n"] == 2
+    assert chart.html == Environment().from_string("{{ d|tojson }}").render(d=data)
+    assert chart.body == JSONResponse(data).body

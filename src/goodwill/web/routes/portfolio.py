@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from goodwill.dashboard.portfolio import (
     LEVELS,
@@ -18,6 +18,7 @@ from goodwill.dashboard.portfolio import (
 )
 from goodwill.i18n import gettext
 from goodwill.store import Store
+from goodwill.web.chart_json import EncodedChart
 from goodwill.web.formatting import WORDS
 from goodwill.web.kept import kept_group_table, kept_portfolio_table
 from goodwill.web.principals import AccountManager
@@ -58,13 +59,13 @@ def snapshot_rows(request: Request, store: Store, as_of: dt.date) -> str:
     return kept_portfolio_table(state_of(request), store, as_of)
 
 
-def _chart(request: Request, filters: PortfolioFilter) -> dict[str, Any] | None:
+def _chart(request: Request, filters: PortfolioFilter) -> EncodedChart | None:
     """The chart's series for ``filters``, kept for the filters seen last (the page
     embeds them and its chart data asks for the same)."""
     state = state_of(request)
     lang = request_lang(request)
 
-    def make() -> dict[str, Any] | None:
+    def make() -> EncodedChart | None:
         labels = {lv: gettext(WORDS[lv], lang) for lv in LEVELS}
         labels["unknown"] = gettext("level unknown", lang)
         with state.reading() as store:
@@ -79,9 +80,9 @@ def _chart(request: Request, filters: PortfolioFilter) -> dict[str, Any] | None:
                 limit=CHART_POINTS,
                 rows=snapshot_rows(request, store, as_of),
             )
-        return chart_series(points, labels)
+        return EncodedChart.of(chart_series(points, labels))
 
-    found: dict[str, Any] | None = state.recent(("portfolio_chart", filters, lang), make)
+    found: EncodedChart | None = state.recent(("portfolio_chart", filters, lang), make)
     return found
 
 
@@ -145,8 +146,10 @@ def portfolio_chart(
     status: Text = None,
     group: Text = None,
     attention: Text = None,
-) -> JSONResponse:
+) -> Response:
     """The portfolio chart's points as JSON (what the page embeds when it loads)."""
     filters = _filters(owner, segment, level, status, group, attention, scope=principal.scope)
     chart = _chart(request, filters)
-    return JSONResponse(chart or {"series": [], "total": 0, "shown": 0, "sampled": False})
+    if chart is None:
+        return JSONResponse({"series": [], "total": 0, "shown": 0, "sampled": False})
+    return Response(chart.body, media_type="application/json")
