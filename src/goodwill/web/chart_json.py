@@ -23,7 +23,7 @@ class EncodedChart(dict[str, Any]):
     @classmethod
     def of(cls, data: dict[str, Any]) -> EncodedChart:
         chart = cls(data)
-        chart.html = htmlsafe_json_dumps(data)
+        chart.html = htmlsafe_json_dumps(data, sort_keys=True)  # as Jinja2 policies say
         chart.body = json.dumps(
             data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
         ).encode("utf-8")
