@@ -3,11 +3,12 @@ payments and credit, level, responsiveness — and its print view."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from goodwill.dashboard.account import (
     EVENT_KINDS,
@@ -19,6 +20,7 @@ from goodwill.dashboard.account import (
 )
 from goodwill.web.access import Principal
 from goodwill.web.audit import viewed
+from goodwill.web.chart_json import EncodedChart
 from goodwill.web.formatting import Formatter
 from goodwill.web.principals import AccountManager
 from goodwill.web.templating import is_fragment, render, request_lang, state_of
@@ -28,25 +30,38 @@ router = APIRouter()
 TIMELINE_ROWS = 100
 
 
-def _account(
-    request: Request, account_id: str, scope: str | None
-) -> tuple[AccountView, pd.DataFrame] | None:
+@dataclass
+class _Kept:
+    """What the accounts seen last keep: the view, the whole timeline and, once asked
+    for, the chart data of every event encoded."""
+
+    view: AccountView
+    events: pd.DataFrame
+    full_chart: EncodedChart | None = None
+
+    def chart(self) -> EncodedChart:
+        if self.full_chart is None:  # two requests at once may both make it: same value
+            self.full_chart = EncodedChart.of(
+                {"history": history_series(self.view), "timeline": timeline_series(self.events)}
+            )
+        return self.full_chart
+
+
+def _account(request: Request, account_id: str, scope: str | None) -> _Kept | None:
     """The account's view and its whole timeline, kept for the accounts seen last (the
     page, its chart data and its timeline filtered by kind read the same); None for an
     unknown account and for an account of another owner than ``scope``."""
     state = state_of(request)
 
-    def make() -> tuple[AccountView, pd.DataFrame] | None:
+    def make() -> _Kept | None:
         with state.reading() as store:
             view = account_view(store, account_id, state.settings, scope)
             if view is None:
                 return None
             events, _ = account_timeline(store, account_id, view.as_of, limit=None)
-        return view, events
+        return _Kept(view, events)
 
-    found: tuple[AccountView, pd.DataFrame] | None = state.recent(
-        ("account", account_id, scope), make
-    )
+    found: _Kept | None = state.recent(("account", account_id, scope), make)
     return found
 
 
@@ -56,7 +71,7 @@ def _context(
     found = _account(request, account_id, principal.scope)
     if found is None:
         return {}
-    view, events = found
+    view, events = found.view, found.events
     if kind in EVENT_KINDS:
         events = events[events["kind"] == kind].reset_index(drop=True)
     n_events = len(events)
@@ -108,12 +123,12 @@ def account_print(request: Request, principal: AccountManager, account_id: str) 
 
 
 @router.get("/api/chart/account/{account_id}", name="account_chart")
-def account_chart(request: Request, principal: AccountManager, account_id: str) -> JSONResponse:
-    context = _context(request, principal, account_id, None, True)
-    if not context:
+def account_chart(request: Request, principal: AccountManager, account_id: str) -> Response:
+    found = _account(request, account_id, principal.scope)
+    if found is None:
         return JSONResponse(
             {"error": {"code": "not_found", "message": f"no account {account_id}"}},
             status_code=404,
         )
     viewed(request, principal, account_id, "chart")
-    return JSONResponse(context["chart"])
+    return Response(found.chart().body, media_type="application/json")
