@@ -248,9 +248,11 @@ def account_timeline(
     if len(chosen) == len(EVENT_KINDS):
         del params["kinds"]
     if limit is None:
-        every = store.con.execute(
+        found = store.con.execute(
             f"SELECT * FROM ({_TIMELINE}){where} ORDER BY day DESC, kind, ref", params
-        ).df()
+        )
+        # by NumPy arrays: the same columns as .df() gives, a few milliseconds sooner
+        every = pd.DataFrame(found.fetchnumpy())
         return every, len(every)
     # one pass over the facts: the count rides along as a window over every event
     frame = store.con.execute(
