@@ -68,6 +68,7 @@ WORDS: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=16)
 def _whole(locale: Locale) -> Any:
     """The locale's currency pattern without decimals."""
     pattern = copy.copy(locale.currency_formats["standard"])
@@ -118,17 +119,16 @@ class Formatter:
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
             return "–"
         locale = self.locale
-        if decimals == 0:
-            return str(
-                _whole(locale).apply(
-                    round(float(value)), locale, currency=currency, currency_digits=False
-                )
-            )
-        if currency != "EUR":
-            return str(format_currency(float(value), currency, locale=locale))
         # Babel looks the currency's name up on every call even when the pattern does
         # not show it; the pattern without a currency and the symbol put in is the same
         # text at a fraction of the cost
+        if decimals == 0:
+            text = _whole(locale).apply(
+                round(float(value)), locale, currency=None, currency_digits=False
+            )
+            return str(text).replace("¤", _symbol(self.lang, currency))
+        if currency != "EUR":
+            return str(format_currency(float(value), currency, locale=locale))
         text = _cents(self.lang).apply(float(value), locale, currency=None, currency_digits=False)
         return str(text).replace("¤", _symbol(self.lang, currency))
 
