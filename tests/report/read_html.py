@@ -102,3 +102,17 @@ def read_page(text: str) -> Page:
     page.feed(text)
     page.close()
     return page
+
+
+#: the report's headline figures and the column of the per-owner table that holds the
+#: same number (the scoped-report tests check one against the other)
+SAME_AS_OWNER_COLUMN = {
+    "customers": "accounts",
+    "active": "active",
+    "at_risk": "at_risk",
+    "watch": "watch",
+    "revenue": "revenue_12m",
+    "margin": "margin_12m",
+    "clv": "clv_12m",
+    "net_value": "net_value",
+}

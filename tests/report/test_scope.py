@@ -22,19 +22,8 @@ from goodwill.report import (
 )
 from goodwill.report.tables import Table
 from goodwill.store import Store
+from tests.report.read_html import SAME_AS_OWNER_COLUMN as SAME
 from tests.report.read_html import read_page
-
-#: the headline figures and the column of the per-owner table that holds the same number
-SAME = {
-    "customers": "accounts",
-    "active": "active",
-    "at_risk": "at_risk",
-    "watch": "watch",
-    "revenue": "revenue_12m",
-    "margin": "margin_12m",
-    "clv": "clv_12m",
-    "net_value": "net_value",
-}
 
 
 @pytest.fixture(scope="module")

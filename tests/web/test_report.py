@@ -25,23 +25,13 @@ from goodwill.settings import Settings
 from goodwill.store import Store
 from goodwill.web import create_app
 from goodwill.web.access import Role
+from tests.report.read_html import SAME_AS_OWNER_COLUMN as SAME
 from tests.report.read_html import Page, read_page
 from tests.web.conftest import END, PAST_WEEK, WEEK
 from tests.web.people import sign_in
 
 RISK_PASSWORD = "risk-password-1"
 ID = re.compile(r"\b[A-Z]{1,3}\d{5,}\b")
-#: the headline figures and the column of the per-owner table that holds the same number
-SAME = {
-    "customers": "accounts",
-    "active": "active",
-    "at_risk": "at_risk",
-    "watch": "watch",
-    "revenue": "revenue_12m",
-    "margin": "margin_12m",
-    "clv": "clv_12m",
-    "net_value": "net_value",
-}
 
 
 @pytest.fixture(scope="module")
