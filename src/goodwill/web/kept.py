@@ -70,7 +70,7 @@ KEPT_DB = "goodwill_kept"
 #: tables made per kind before the oldest is dropped (a request still reading the one
 #: before the last write finds it)
 KEEP_TABLES = 3
-_made: dict[str, list[str]] = {}
+_made: dict[tuple[str, str], list[str]] = {}
 _lock = threading.Lock()
 _count = itertools.count(1)
 
@@ -90,7 +90,7 @@ def _in_memory(store: Store, kind: str, table: pa.Table) -> str:
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM _kept_source{order}")
         finally:
             con.unregister("_kept_source")
-        made = _made.setdefault(kind, [])
+        made = _made.setdefault((str(store.path), kind), [])  # per store: each has its own
         made.append(name)
         while len(made) > KEEP_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {made.pop(0)}")
