@@ -7,6 +7,8 @@ import time
 import warnings
 from pathlib import Path
 
+import pytest
+
 from goodwill.store.backup import table_names
 from goodwill.web import create_app
 from goodwill.web.kept import KEEP_TABLES, KEPT_DB, kept_portfolio_table
@@ -16,7 +18,14 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's note about httpx's successor
     from fastapi.testclient import TestClient
 
-KEYS = ("portfolio_rows", "portfolio_table", "group_table", "payments_rows")
+KEYS = (
+    "portfolio_rows",
+    "portfolio_table",
+    "group_table",
+    "listed_table",
+    "payments_rows",
+    "payments_table",
+)
 
 
 def _kept(state: WebState, name: str) -> bool:
@@ -66,7 +75,8 @@ def test_the_kept_rows_are_made_at_start_and_after_every_write(own_db: Path) -> 
             newest = max(int(t[0].split("_")[1]) for t in tables if t[0].startswith("portfolio"))
             assert name == f"{KEPT_DB}.portfolio_{newest}"
         kinds = [t[0].split("_")[0] for t in tables]
-        assert kinds.count("portfolio") == kinds.count("groups") == KEEP_TABLES
+        for kind in ("portfolio", "groups", "listed", "payments"):
+            assert kinds.count(kind) == KEEP_TABLES, kind
         assert client.get("/").status_code == 200
         # a backup holds the store's own tables, never the kept ones
         with state.reading() as store:
@@ -101,3 +111,59 @@ def test_a_recent_value_asked_for_at_once_is_made_once(tmp_path: Path) -> None:
         assert got == [42] * 6 and len(made) == 1
         assert not state._making  # nothing left behind
         assert state.recent(("account", "A1"), make) == 42 and len(made) == 1
+
+
+def test_the_kept_tables_answer_as_the_rows_made_per_request(web_db: Path) -> None:
+    """The account list and the payments read from the kept tables give the same rows,
+    totals and order as from the rows made (or registered) per request."""
+    from goodwill.dashboard.listing import LIST_SORTS, AccountQuery, account_list
+    from goodwill.dashboard.payments import SORTS, payments_page, payments_slice
+    from goodwill.dashboard.portfolio import PortfolioFilter
+    from goodwill.web.kept import (
+        kept_listed_table,
+        kept_payments_rows,
+        kept_payments_table,
+        kept_portfolio_rows,
+    )
+
+    app = create_app(web_db, lang="en")
+    state: WebState = app.state.goodwill
+    try:
+        with state.reading() as store:
+            as_of = state.latest_as_of(store)
+            assert as_of is not None
+            listed = kept_listed_table(state, store, as_of)
+            rows = kept_portfolio_rows(state, store, as_of)
+            owner = str(rows.column("owner")[0])
+            queries = [
+                AccountQuery(),
+                AccountQuery(filters=PortfolioFilter(owner=owner)),
+                AccountQuery(kind="prospect"),
+                AccountQuery(needs_attention=True, scope=owner),
+                AccountQuery(text="a"),
+            ]
+            for query in queries:
+                for sort in LIST_SORTS:
+                    for offset in (0, 7, 10_000):
+                        args = (store, as_of, state.settings, query)
+                        kw = {"sort": sort, "descending": sort == "health", "offset": offset}
+                        fast = account_list(*args, **kw, limit=9, listed=listed)  # type: ignore[arg-type]
+                        slow = account_list(*args, **kw, limit=9, rows=rows)  # type: ignore[arg-type]
+                        assert fast == slow, (query, sort, offset)
+                        assert fast[1] > 0 or query.kind == "prospect"
+            table, arrow = (
+                kept_payments_table(state, store, as_of),
+                kept_payments_rows(state, store, as_of),
+            )
+            for sort in SORTS:
+                for scope in (None, owner):
+                    a = payments_slice(store, as_of, sort=sort, scope=scope, limit=11, rows=table)
+                    b = payments_slice(store, as_of, sort=sort, scope=scope, limit=11, rows=arrow)
+                    assert a[1] == b[1] and a[0].equals(b[0]), (sort, scope)
+                    p = payments_page(store, as_of, sort=sort, scope=scope, rows=table)
+                    q = payments_page(store, as_of, sort=sort, scope=scope, rows=arrow)
+                    assert (p.total, p.by_advice) == (q.total, q.by_advice)
+                    assert p.open_amount == pytest.approx(q.open_amount, rel=1e-12)
+                    assert p.rows["account_id"].tolist() == q.rows["account_id"].tolist()
+    finally:
+        state.close()

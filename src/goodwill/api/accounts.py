@@ -30,7 +30,7 @@ from goodwill.dashboard.listing import AccountQuery, account_list
 from goodwill.dashboard.portfolio import PortfolioFilter
 from goodwill.dashboard.snapshots import snapshot_slice
 from goodwill.web.audit import viewed
-from goodwill.web.routes.portfolio import snapshot_rows
+from goodwill.web.kept import kept_listed_table
 from goodwill.web.templating import state_of
 
 router = APIRouter(tags=["accounts"])
@@ -82,8 +82,8 @@ def list_accounts(
     )
     with state.reading() as store:
         as_of = state.latest_as_of(store)
-        rows = snapshot_rows(request, store, as_of) if as_of is not None else None
-        frame, total = account_list(
+        listed = kept_listed_table(state, store, as_of) if as_of is not None else None
+        found, total = account_list(
             store,
             as_of,
             state.settings,
@@ -92,9 +92,9 @@ def list_accounts(
             descending=order == "desc",
             offset=offset,
             limit=limit,
-            rows=rows,
+            listed=listed,
         )
-        items = present.records(frame)
+        items = [{k: clean(v) for k, v in row.items()} for row in found]
         parents = visible(store, [r["parent_id"] for r in items if r["parent_id"]], principal.scope)
     return models.AccountPage(
         as_of=as_of,

@@ -20,7 +20,7 @@ from goodwill.api.params import (
     next_link,
 )
 from goodwill.dashboard.payments import payments_slice
-from goodwill.web.kept import kept_payments_rows
+from goodwill.web.kept import kept_payments_table
 from goodwill.web.templating import state_of
 
 router = APIRouter(tags=["payments"])
@@ -60,7 +60,7 @@ def list_payments(
                 descending=order == "desc",
                 offset=offset,
                 limit=limit,
-                rows=kept_payments_rows(state, store, as_of),
+                rows=kept_payments_table(state, store, as_of),
             )
     items = []
     for row in present.records(frame) if frame is not None else []:

@@ -4,15 +4,14 @@ filtered, searched, sorted and sliced by offset in DuckDB (the REST API's
 
 It reads the snapshot's :func:`~goodwill.dashboard.portfolio.portfolio_rows` (pass them
 as ``rows`` when they are kept) joined to the accounts table, so its filters mean what
-the portfolio's mean."""
+the portfolio's mean; or, faster, a table already holding that join (``listed``, see
+:func:`listed_sql`): joining 50,000 accounts per request cost 30 ms of the 33."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
-
-import pandas as pd
 
 from goodwill.dashboard.portfolio import NEEDS_ATTENTION, PortfolioFilter, Rows, portfolio_rows
 from goodwill.settings import Settings
@@ -78,6 +77,13 @@ class AccountQuery:
         return " AND ".join(parts), params
 
 
+def listed_sql(rows: str) -> str:
+    """The SQL of every account with its figures from the table of portfolio rows
+    ``rows``: what :func:`account_list` filters and sorts (keep its result as a table
+    and pass that as ``listed``)."""
+    return _LISTED.format(rows=rows)
+
+
 def account_list(
     store: Store,
     as_of: dt.date | None,
@@ -89,44 +95,50 @@ def account_list(
     offset: int = 0,
     limit: int = 50,
     rows: Rows | None = None,
-) -> tuple[pd.DataFrame, int]:
+    listed: str | None = None,
+) -> tuple[list[dict[str, Any]], int]:
     """The accounts passing ``query``, ordered by ``sort`` (a key of :data:`LIST_SORTS`;
     ties by account id, so slices never overlap), from ``offset`` at most ``limit``; and
-    how many pass in all. Columns: account_id, name, kind, owner, segment, parent_id,
+    how many pass in all. Keys: account_id, name, kind, owner, segment, parent_id,
     scored, health, status, trend, level, responsiveness, revenue_12m, clv_12m,
-    net_value, credit_advice, payment_score, needs_attention, top_reason (JSON text)."""
+    net_value, credit_advice, payment_score, needs_attention, top_reason (JSON text).
+    ``listed`` names a table of :func:`listed_sql`'s rows (then ``rows`` is not read)."""
     query = query or AccountQuery()
     if sort not in LIST_SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(LIST_SORTS)}")
     con = store.con
-    if isinstance(rows, str):  # a table that holds them (goodwill.web.kept)
-        listed = _LISTED.format(rows=rows)
+    if listed is not None:
+        listed = f"SELECT * FROM {listed}"
+    elif isinstance(rows, str):  # a table that holds them (goodwill.web.kept)
+        listed = listed_sql(rows)
     else:
         table = rows if rows is not None else portfolio_rows(store, as_of or dt.date.min, settings)
         # DuckDB refuses to register while an earlier result (a fetchone) is still open
         con.execute("SELECT 1").fetchall()
         con.register("_listed_rows", table)
-        listed = _LISTED.format(rows="_listed_rows")
+        listed = listed_sql("_listed_rows")
     where, params = query.where()
     direction = "DESC" if descending else "ASC"
-    frame = con.execute(
+    # the count apart: a count over every passing row beside the top-N would make DuckDB
+    # carry every column of every passing row through the sort
+    total = _count(store, listed, where, params)
+    cursor = con.execute(
         f"""WITH base AS ({listed})
             SELECT account_id, name, kind, owner, segment, parent_id, scored, health,
                    status, trend, level, responsiveness, revenue_12m, clv_12m, net_value,
                    credit_advice, payment_score,
-                   coalesce({NEEDS_ATTENTION}, false) AS needs_attention, top_reason,
-                   count(*) OVER () AS n_accounts
+                   coalesce({NEEDS_ATTENTION}, false) AS needs_attention, top_reason
             FROM base WHERE {where}
             ORDER BY {LIST_SORTS[sort]} {direction} NULLS LAST, account_id
             LIMIT {max(0, int(limit))} OFFSET {max(0, int(offset))}""",
         params,
-    ).df()
-    total = int(frame["n_accounts"].iloc[0]) if len(frame) else _count(store, listed, where, params)
-    return frame.drop(columns="n_accounts"), total
+    )
+    names = [d[0] for d in cursor.description or ()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()], total
 
 
 def _count(store: Store, listed: str, where: str, params: dict[str, Any]) -> int:
-    """How many accounts pass (for a slice past the end, which has no rows to count)."""
+    """How many accounts pass."""
     found = store.con.execute(
         f"WITH base AS ({listed}) SELECT count(*) FROM base WHERE {where}",
         params,

@@ -48,8 +48,9 @@ FROM health_snapshots s JOIN accounts a USING (account_id)
 WHERE s.as_of = $as_of AND s.credit_advice IS NOT NULL
 ORDER BY s.account_id
 """
-#: the rows every query here starts from (registered on the store's connection)
-_BASE = "SELECT * FROM _payments_rows"
+#: the rows every query here starts from: a kept table's, or an Arrow table's
+#: registered on the store's connection
+_BASE = "SELECT * FROM {rows}"
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,17 @@ def payments_rows(store: Store, as_of: dt.date) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _register(store: Store, as_of: dt.date, rows: pa.Table | None) -> None:
-    """Register the snapshot's rows on the store's connection as ``_payments_rows``."""
+def _base(store: Store, as_of: dt.date, rows: pa.Table | str | None) -> str:
+    """The SQL of the snapshot's rows: from the table ``rows`` names (kept in memory by
+    the web app), else from the Arrow table (made when not given) registered on the
+    store's connection as ``_payments_rows``."""
+    if isinstance(rows, str):
+        return _BASE.format(rows=rows)
     table = rows if rows is not None else payments_rows(store, as_of)
     # DuckDB refuses to register while an earlier result (a fetchone) is still open
     store.con.execute("SELECT 1").fetchall()
     store.con.register("_payments_rows", table)
+    return _BASE.format(rows="_payments_rows")
 
 
 def _where(
@@ -133,7 +139,7 @@ def payments_page(
     descending: bool = False,
     page: int = 1,
     per_page: int = 25,
-    rows: pa.Table | None = None,
+    rows: pa.Table | str | None = None,
     scope: str | None = None,
 ) -> PaymentsPage:
     """One page of the accounts scored as of ``as_of`` with their payment figures and
@@ -146,21 +152,21 @@ def payments_page(
     cond, params = _where(advice, owner, scope)
     scoped = "true" if scope is None else "owner = $scope"
     con = store.con
-    _register(store, as_of, rows)
+    base = _base(store, as_of, rows)
     totals = con.execute(
-        f"WITH b AS ({_BASE}) SELECT credit_advice, count(*), sum(open_amount), "
+        f"WITH b AS ({base}) SELECT credit_advice, count(*), sum(open_amount), "
         f"sum(overdue_amount) FROM b WHERE {scoped} GROUP BY 1",
         {"scope": scope} if scope is not None else {},
     ).fetchall()
     counted = con.execute(
-        f"WITH b AS ({_BASE}) SELECT count(*) FROM b WHERE {cond}", params
+        f"WITH b AS ({base}) SELECT count(*) FROM b WHERE {cond}", params
     ).fetchone()
     total = int(counted[0]) if counted else 0
     counts = {str(k): int(n) for k, n, _, _ in totals}
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(int(page), pages))
     shown = con.execute(
-        f"WITH b AS ({_BASE}) SELECT * FROM b WHERE {cond} ORDER BY {_order(sort, descending)} "
+        f"WITH b AS ({base}) SELECT * FROM b WHERE {cond} ORDER BY {_order(sort, descending)} "
         f"LIMIT {per_page} OFFSET {(page - 1) * per_page}",
         params,
     ).df()
@@ -197,7 +203,7 @@ def payments_slice(
     descending: bool = False,
     offset: int = 0,
     limit: int = 50,
-    rows: pa.Table | None = None,
+    rows: pa.Table | str | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """The accounts :func:`payments_page` lists, from ``offset`` at most ``limit``
     (the REST API's paging), limited to the owner ``scope`` when given; with every
@@ -205,18 +211,15 @@ def payments_slice(
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     cond, params = _where(advice, owner, scope)
-    _register(store, as_of, rows)
+    base = _base(store, as_of, rows)
+    counted = store.con.execute(
+        f"WITH b AS ({base}) SELECT count(*) FROM b WHERE {cond}", params
+    ).fetchone()
+    total = int(counted[0]) if counted else 0
     frame = store.con.execute(
-        f"WITH b AS ({_BASE}) SELECT *, count(*) OVER () AS n_accounts FROM b WHERE {cond} "
+        f"WITH b AS ({base}) SELECT * FROM b WHERE {cond} "
         f"ORDER BY {_order(sort, descending)} "
         f"LIMIT {max(0, int(limit))} OFFSET {max(0, int(offset))}",
         params,
     ).df()
-    if len(frame):
-        total = int(frame["n_accounts"].iloc[0])
-    else:
-        counted = store.con.execute(
-            f"WITH b AS ({_BASE}) SELECT count(*) FROM b WHERE {cond}", params
-        ).fetchone()
-        total = int(counted[0]) if counted else 0
-    return frame.drop(columns="n_accounts"), total
+    return frame, total

@@ -16,6 +16,7 @@ import threading
 
 import pyarrow as pa
 
+from goodwill.dashboard.listing import listed_sql
 from goodwill.dashboard.payments import payments_rows
 from goodwill.dashboard.portfolio import group_rows, portfolio_rows
 from goodwill.store import Store
@@ -23,7 +24,9 @@ from goodwill.web.state import WebState
 
 __all__ = [
     "kept_group_table",
+    "kept_listed_table",
     "kept_payments_rows",
+    "kept_payments_table",
     "kept_portfolio_rows",
     "kept_portfolio_table",
     "warm",
@@ -64,6 +67,18 @@ def kept_group_table(state: WebState, store: Store, as_of: dt.date) -> str:
     return name
 
 
+def kept_listed_table(state: WebState, store: Store, as_of: dt.date) -> str:
+    """The name of a table in memory holding every account with the snapshot's figures
+    (the REST API's account list, :func:`~goodwill.dashboard.listing.listed_sql`), made
+    once per snapshot and write: joining the accounts per request cost 30 ms of its 33
+    at 50,000 accounts."""
+    name: str = state.cached(
+        ("listed_table", as_of),
+        lambda: _in_memory(store, "listed", listed_sql(kept_portfolio_table(state, store, as_of))),
+    )
+    return name
+
+
 #: the in-memory database of the kept tables (attached to the store's database, so
 #: every cursor of the server sees it; never part of a backup)
 KEPT_DB = "goodwill_kept"
@@ -75,21 +90,24 @@ _lock = threading.Lock()
 _count = itertools.count(1)
 
 
-def _in_memory(store: Store, kind: str, table: pa.Table) -> str:
-    """Copy ``table`` into a new table of :data:`KEPT_DB`, in chart order when it has
-    one; returns its qualified name. The oldest of a kind beyond :data:`KEEP_TABLES` is
-    dropped."""
+def _in_memory(store: Store, kind: str, source: pa.Table | str) -> str:
+    """Copy ``source`` (an Arrow table, or the SQL of the rows) into a new table of
+    :data:`KEPT_DB`, an Arrow table in chart order when it has one; returns its
+    qualified name. The oldest of a kind beyond :data:`KEEP_TABLES` is dropped."""
     with _lock:
         name = f"{KEPT_DB}.{kind}_{next(_count)}"
         con = store.con
         con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {KEPT_DB}")
-        con.execute("SELECT 1").fetchall()  # no open result while registering
-        con.register("_kept_source", table)
-        order = " ORDER BY chart_rank" if "chart_rank" in table.column_names else ""
-        try:
-            con.execute(f"CREATE TABLE {name} AS SELECT * FROM _kept_source{order}")
-        finally:
-            con.unregister("_kept_source")
+        if isinstance(source, str):
+            con.execute(f"CREATE TABLE {name} AS {source}")
+        else:
+            con.execute("SELECT 1").fetchall()  # no open result while registering
+            con.register("_kept_source", source)
+            order = " ORDER BY chart_rank" if "chart_rank" in source.column_names else ""
+            try:
+                con.execute(f"CREATE TABLE {name} AS SELECT * FROM _kept_source{order}")
+            finally:
+                con.unregister("_kept_source")
         made = _made.setdefault((str(store.path), kind), [])  # per store: each has its own
         made.append(name)
         while len(made) > KEEP_TABLES:
@@ -103,6 +121,17 @@ def kept_payments_rows(state: WebState, store: Store, as_of: dt.date) -> pa.Tabl
     return table
 
 
+def kept_payments_table(state: WebState, store: Store, as_of: dt.date) -> str:
+    """The name of a table in memory holding the snapshot's payments and credit rows,
+    made once per snapshot and write (read from an Arrow table registered per request,
+    the payments page took 13 ms at 50,000 accounts, 9 ms from this table)."""
+    name: str = state.cached(
+        ("payments_table", as_of),
+        lambda: _in_memory(store, "payments", kept_payments_rows(state, store, as_of)),
+    )
+    return name
+
+
 def warm(state: WebState) -> None:
     """Make the kept values of the latest snapshot now (a failure is logged: the first
     request that needs them makes them again and shows its error)."""
@@ -114,6 +143,7 @@ def warm(state: WebState) -> None:
             kept_portfolio_rows(state, store, as_of)
             kept_portfolio_table(state, store, as_of)
             kept_group_table(state, store, as_of)
-            kept_payments_rows(state, store, as_of)
+            kept_listed_table(state, store, as_of)
+            kept_payments_table(state, store, as_of)
     except Exception:
         log.exception("making the pages' kept values ahead of the requests failed")

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from goodwill.dashboard.payments import ADVICE, payments_page
 from goodwill.dashboard.portfolio import filter_choices
 from goodwill.dashboard.service import service_view
-from goodwill.web.kept import kept_payments_rows
+from goodwill.web.kept import kept_payments_table
 from goodwill.web.principals import AccountManager
 from goodwill.web.routes.portfolio import snapshot_rows
 from goodwill.web.templating import is_fragment, render, state_of
@@ -42,7 +42,7 @@ def payments(
             descending=dir == "desc",
             page=page,
             per_page=per_page,
-            rows=kept_payments_rows(state, store, as_of),
+            rows=kept_payments_table(state, store, as_of),
             scope=principal.scope,
         )
         owners = filter_choices(
