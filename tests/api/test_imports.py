@@ -119,3 +119,41 @@ def test_a_file_of_another_kind_is_refused_at_once(own_api: TestClient) -> None:
     )
     assert unknown.status_code == 422
     assert unknown.json()["error"]["details"][0]["field"] == "body.table"
+
+
+def test_a_failure_around_the_import_never_leaves_the_job_active(own_api: TestClient) -> None:
+    """A hook after the write that raises (they must not, but) neither loses the job's
+    outcome nor leaves the upload behind, and the next job still runs."""
+    headers = sign_in(own_api.app, MANAGER)  # type: ignore[arg-type]
+    state = own_api.app.state.goodwill  # type: ignore[attr-defined]
+    jobs = own_api.app.state.import_jobs  # type: ignore[attr-defined]
+
+    def broken() -> None:
+        raise RuntimeError("a hook that raises")
+
+    state.after_write.append(broken)
+    try:
+        good = "account_id,name\nNEW2,Nieuw Twee B.V.\n"
+        response = own_api.post(
+            "/api/v1/imports",
+            headers=headers,
+            data={"table": "accounts"},
+            files={"file": ("accounts.csv", good.encode(), "text/csv")},
+        )
+        assert response.status_code == 202, response.text
+        job = wait_for(own_api, response.headers["location"], headers)
+        assert job["status"] == "succeeded" and job["inserted"] == 1, job
+        folder = jobs.get(job["job_id"]).path.parent
+        deadline = time.monotonic() + 10  # removed right after the status is set
+        while folder.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not folder.exists()
+    finally:
+        state.after_write.remove(broken)
+    again = own_api.post(
+        "/api/v1/imports",
+        headers=headers,
+        data={"table": "accounts"},
+        files={"file": ("accounts.csv", b"account_id,name\nNEW3,Drie B.V.\n", "text/csv")},
+    )
+    assert wait_for(own_api, again.headers["location"], headers)["status"] == "succeeded"

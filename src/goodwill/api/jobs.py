@@ -127,11 +127,21 @@ class ImportJobs:
             del self._jobs[job.job_id]
 
     def _run(self, job: Job) -> None:
-        with self.state.writing() as store:  # queued until the writer is free
-            job.started_at = _now()
-            job.status = "running"
-            job.status = self._import(job, store)
-        shutil.rmtree(job.path.parent, ignore_errors=True)
+        try:
+            with self.state.writing() as store:  # queued until the writer is free
+                job.started_at = _now()
+                job.status = "running"
+                job.status = self._import(job, store)
+        except Exception as exc:  # around the import itself: a job never stays active
+            log.exception("import job %s (%s, %s) failed", job.job_id, job.table, job.file_name)
+            if job.active:
+                job.error = GoodwillError(
+                    "the import stopped on an unexpected error: {reason}",
+                    reason=f"{type(exc).__name__}: {exc}",
+                )
+                job.finished_at, job.status = _now(), "failed"
+        finally:
+            shutil.rmtree(job.path.parent, ignore_errors=True)
 
     def _import(self, job: Job, store: Store) -> Status:
         """Import the job's file and score again; its outcome is set on ``job`` before
