@@ -229,7 +229,7 @@ async def sign_in(client: httpx.AsyncClient, person: Person) -> None:
 
 async def client_loop(
     i: int,
-    base: str,
+    client: httpx.AsyncClient,
     person: Person,
     ids: list[str],
     found: dict[str, list[str]],
@@ -243,27 +243,34 @@ async def client_loop(
     seconds,) the next request."""
     rng = random.Random(seed * 1000 + i)
     kind = "page" if i % 2 == 0 else "api"
+    plan = page_request if kind == "page" else api_request
+    while time.perf_counter() < until:
+        what, url, params = plan(rng, person, ids, found)
+        start = time.perf_counter()
+        status, error = None, None
+        try:
+            r = await client.get(url, params=params)
+            status = r.status_code
+            if status >= 400:
+                error = f"{status} {url} {r.text[:160]!r}"
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__} {url}: {exc}"
+        samples.append(
+            Sample(kind, what, start - t0, (time.perf_counter() - start) * 1000, status, error)
+        )
+        if think > 0:
+            await asyncio.sleep(rng.uniform(0, 2 * think))
+
+
+async def signed_in(i: int, base: str, person: Person) -> httpx.AsyncClient:
+    """Client ``i``: a page client with a session cookie, or an API client with the
+    person's token."""
+    kind = "page" if i % 2 == 0 else "api"
     headers = {"Authorization": f"Bearer {person.token}"} if kind == "api" else {}
-    async with httpx.AsyncClient(base_url=base, timeout=120, headers=headers) as client:
-        if kind == "page":
-            await sign_in(client, person)
-        plan = page_request if kind == "page" else api_request
-        while time.perf_counter() < until:
-            what, url, params = plan(rng, person, ids, found)
-            start = time.perf_counter()
-            status, error = None, None
-            try:
-                r = await client.get(url, params=params)
-                status = r.status_code
-                if status >= 400:
-                    error = f"{status} {url} {r.text[:160]!r}"
-            except httpx.HTTPError as exc:
-                error = f"{type(exc).__name__} {url}: {exc}"
-            samples.append(
-                Sample(kind, what, start - t0, (time.perf_counter() - start) * 1000, status, error)
-            )
-            if think > 0:
-                await asyncio.sleep(rng.uniform(0, 2 * think))
+    client = httpx.AsyncClient(base_url=base, timeout=120, headers=headers)
+    if kind == "page":
+        await sign_in(client, person)
+    return client
 
 
 def upload(base: str, token: str, orders: Path) -> httpx.Response:
@@ -327,28 +334,40 @@ async def load(
     samples: list[Sample] = []
     run = ImportRun()
     manager = next(p for p in people if p.role is Role.MANAGER)
+    persons = [people[(i // 2) % len(people)] for i in range(args.clients)]  # page + API each
+    # every client signs in before the clock starts: signing in is not in the mix
+    clients = await asyncio.gather(*(signed_in(i, base, p) for i, p in enumerate(persons)))
     t0 = time.perf_counter()
     until = t0 + args.seconds
-    clients = []
-    for i in range(args.clients):
-        person = people[(i // 2) % len(people)]  # a page and an API client per person
+    loops = []
+    for i, (client, person) in enumerate(zip(clients, persons, strict=True)):
         ids = every if person.owner is None else by_owner[person.owner]
-        clients.append(
-            client_loop(i, base, person, ids, found, t0, until, samples, args.seed, args.think)
+        loops.append(
+            client_loop(i, client, person, ids, found, t0, until, samples, args.seed, args.think)
         )
     importing = asyncio.create_task(
         run_import(base, manager.token, orders, t0, args.import_after, run)
     )
-    await asyncio.gather(*clients)
+    try:
+        await asyncio.gather(*loops)
+    finally:
+        for client in clients:
+            await client.aclose()
     ended = time.perf_counter() - t0
     await importing
     return samples, run, ended
 
 
-def health(base: str) -> dict[str, object]:
+def health(base: str, ready: bool = False) -> dict[str, object]:
+    """``/health``; with ``ready``, once the server has made what its pages keep (the
+    load measures a server in service, not its first seconds)."""
+    deadline = time.monotonic() + 300
     with httpx.Client(base_url=base, timeout=60) as client:
-        found: dict[str, object] = client.get("/health").json()
-        return found
+        while True:
+            found: dict[str, object] = client.get("/health").json()
+            if not ready or found.get("ready") or time.monotonic() > deadline:
+                return found
+            time.sleep(0.2)
 
 
 def vm_hwm_kib(pid: int) -> int:
@@ -398,6 +417,9 @@ def main() -> None:
         help="mean seconds a client waits between answer and next request (0: none)",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--samples", type=Path, help="write every request (start s, ms, what, status) as CSV"
+    )
     args = parser.parse_args()
 
     cached = build_store(args.accounts)
@@ -411,7 +433,7 @@ def main() -> None:
     load_before = os.getloadavg()
     proc = start_server(db, port, log)
     base = f"http://127.0.0.1:{port}"
-    before = health(base)
+    before = health(base, ready=True)
     sampler = RssSampler(proc.pid)
     sampler.start()
     try:
@@ -429,6 +451,11 @@ def main() -> None:
             proc.wait()
     load_after = os.getloadavg()
     in_store = count_imported(db)
+    if args.samples is not None:
+        with args.samples.open("w", encoding="utf-8") as out:
+            out.write("start_s,ms,kind,what,status\n")
+            for s in sorted(samples, key=lambda s: s.start):
+                out.write(f"{s.start:.3f},{s.ms:.1f},{s.kind},{s.what},{s.status}\n")
 
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores; python "

@@ -54,8 +54,13 @@ def test_the_kept_rows_are_made_at_start_and_after_every_write(own_db: Path) -> 
     app = create_app(own_db, lang="en")
     state: WebState = app.state.goodwill
     assert not any(_kept(state, name) for name in KEYS)  # nothing before the start
+    assert not state.ready
     with TestClient(app) as client:
         _wait_kept(state)
+        deadline = time.monotonic() + 20
+        while not client.get("/health").json()["ready"]:  # a readiness check waits for it
+            assert time.monotonic() < deadline, "never ready"
+            time.sleep(0.05)
         version = state.version
         with state.writing():
             pass  # a write drops what was kept ...

@@ -134,7 +134,8 @@ def kept_payments_table(state: WebState, store: Store, as_of: dt.date) -> str:
 
 def warm(state: WebState) -> None:
     """Make the kept values of the latest snapshot now (a failure is logged: the first
-    request that needs them makes them again and shows its error)."""
+    request that needs them makes them again and shows its error); the state is
+    :attr:`~goodwill.web.state.WebState.ready` after the first try."""
     try:
         with state.reading() as store:
             as_of = state.latest_as_of(store)
@@ -147,3 +148,5 @@ def warm(state: WebState) -> None:
             kept_payments_table(state, store, as_of)
     except Exception:
         log.exception("making the pages' kept values ahead of the requests failed")
+    finally:
+        state.ready = True

@@ -47,6 +47,9 @@ class WebState:
     _guard: threading.Lock = field(default_factory=threading.Lock)
     #: the most recently used values of :meth:`recent`, oldest first
     _recent: OrderedDict[tuple[Any, ...], Any] = field(default_factory=OrderedDict)
+    #: the values the pages keep have been made once since the start (``/health``'s
+    #: ``ready``: until then the first requests wait while they are made)
+    ready: bool = False
     #: run after every write (outside the lock; they must not raise): the web makes the
     #: values its pages keep again before requests ask for them (goodwill.web.kept)
     after_write: list[Callable[[], None]] = field(default_factory=list)

@@ -18,12 +18,17 @@ router = APIRouter()
 
 @router.get("/health", name="health", dependencies=[Depends(public)])
 def health(request: Request) -> JSONResponse:
-    """``{"status": "ok", "store": ..., "schema_version": ..., "latest_snapshot": ...}``."""
-    with state_of(request).reading() as store:
+    """``{"status": "ok", "ready": ..., "store": ..., "schema_version": ...,
+    "latest_snapshot": ...}``; ``ready`` is false while the values the pages keep are
+    made after the start (seconds at 50,000 accounts; a load balancer's readiness check
+    waits for it)."""
+    state = state_of(request)
+    with state.reading() as store:
         status = store_status(store)
     return JSONResponse(
         {
             "status": "ok",
+            "ready": state.ready,
             "store": str(status.path),
             "schema_version": status.schema_version,
             "latest_snapshot": status.latest_snapshot.isoformat()
