@@ -174,3 +174,22 @@ def test_ctrl_c_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     with Store.open(db) as store:
         assert store.count("orders") == 0
         assert len(store.imports()) == 1
+
+
+def test_an_older_store_is_upgraded_once_and_the_command_says_so(tmp_path: Path) -> None:
+    """tests/fixtures/store-v1.duckdb was written by goodwill 0.1: the first command
+    that opens it says it upgrades it (on stderr, in the user's language); the next
+    command opens it without a word."""
+    import shutil
+
+    from goodwill.store.migrations import SCHEMA_VERSION
+
+    db = tmp_path / "old.duckdb"
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "store-v1.duckdb", db)
+    first = run("imports", "--db", str(db), lang="nl")
+    assert first.returncode == 0, first.stderr
+    said = " ".join(first.stderr.split())
+    assert f"De opslag old.duckdb wordt bijgewerkt van versie 1 naar {SCHEMA_VERSION}" in said
+    assert "bijgewerkt" not in first.stdout  # a note on stderr; the listing on stdout
+    again = run("imports", "--db", str(db))
+    assert again.returncode == 0 and "pgrad" not in again.stderr, again.stderr

@@ -17,6 +17,7 @@ from goodwill.errors import GoodwillError, ImportValidationError
 from goodwill.i18n import N_, gettext, normalize_lang
 from goodwill.ingest.problems import COLUMN_WORDS
 from goodwill.progress import ProgressCallback
+from goodwill.store import on_upgrade
 
 #: words used as table headers and statuses, marked for translation
 WORDS = (
@@ -103,8 +104,21 @@ def show_error(exc: GoodwillError) -> None:
         err_console.print(_("Nothing was written to the store."))
 
 
+def _upgrading(path: Path, old: int, new: int) -> None:
+    err_console.print(
+        _(
+            "Upgrading the store {path} from version {old} to {new}: once, and it can take "
+            "a minute on a large store …",
+            path=path.name,
+            old=old,
+            new=new,
+        )
+    )
+
+
 def run_app(app: typer.Typer, argv: list[str]) -> int:
     """Run the Typer app; return its exit code without ever showing a traceback."""
+    on_upgrade(_upgrading)  # the library never prints: the command line says it
     try:
         app(args=argv, prog_name="goodwill", standalone_mode=True)
     except SystemExit as exc:

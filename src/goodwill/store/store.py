@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +32,18 @@ from goodwill.store.schema import TABLE_ORDER, TABLES
 #: explicit memory limit (DuckDB's default is 80 % of RAM).
 DEFAULT_MEMORY_LIMIT = "3GB"
 _LOCK = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+
+#: told (store path, its version, the version it is upgraded to) before an older store is
+#: upgraded — once, and it can take a minute on a large store (version 8 rewrites the
+#: facts); the CLI says so, the library never prints
+UpgradeListener = Callable[[Path, int, int], None]
+_upgrade_listeners: list[UpgradeListener] = []
+
+
+def on_upgrade(listener: UpgradeListener) -> None:
+    """Have ``listener`` told before a store of an older version is upgraded."""
+    if listener not in _upgrade_listeners:
+        _upgrade_listeners.append(listener)
 
 
 @contextmanager
@@ -209,6 +221,8 @@ class Store:
             )
         steps = migrations.pending(version)
         if steps:
+            for listener in list(_upgrade_listeners):
+                listener(path, version, migrations.SCHEMA_VERSION)
             con.execute("BEGIN TRANSACTION")
             try:
                 for from_version, step in steps:
