@@ -1,0 +1,20 @@
+"""Qualification and win/loss: which prospects and new accounts fit our strategy, what
+they could bring (from look-alike customers), what they take, and the advice — pursue,
+serve efficiently or decline politely — with reasons; and the quotes won and lost."""
+
+from goodwill.qualify.advice import ADVICE, Qualification, qualify
+from goodwill.qualify.lookalike import customer_values, lookalike_potential
+from goodwill.qualify.profile import StrategyError, StrategyProfile
+from goodwill.qualify.winloss import top_competitors, win_loss
+
+__all__ = [
+    "ADVICE",
+    "Qualification",
+    "StrategyError",
+    "StrategyProfile",
+    "customer_values",
+    "lookalike_potential",
+    "qualify",
+    "top_competitors",
+    "win_loss",
+]
