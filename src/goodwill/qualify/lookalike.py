@@ -50,7 +50,7 @@ def size_band(employees: pd.Series) -> pd.Series:
     return bands.astype(object).where(bands.notna(), None)
 
 
-def _key(values: pd.Series) -> pd.Series:
+def match_key(values: pd.Series) -> pd.Series:
     """Text matched without regard to case or surrounding spaces; empty is missing."""
     text = values.astype(object).where(values.notna(), None)
     out = text.map(lambda v: str(v).strip().casefold() if v is not None else None)
@@ -88,23 +88,27 @@ def _groups(frame: pd.DataFrame) -> pd.DataFrame:
     """The matching keys of accounts: ``segment``, ``size_band``, ``region``."""
     return pd.DataFrame(
         {
-            "segment": _key(frame["segment"]),
+            "segment": match_key(frame["segment"]),
             "size_band": size_band(frame["employees"]),
-            "region": _key(frame["region"]),
+            "region": match_key(frame["region"]),
         },
         index=frame.index,
     )
 
 
 def lookalike_potential(
-    accounts: pd.DataFrame, customers: pd.DataFrame, min_lookalikes: int = 5
+    accounts: pd.DataFrame,
+    customers: pd.DataFrame,
+    min_lookalikes: int = 5,
+    groupings: tuple[str, ...] = tuple(GROUPINGS),
 ) -> pd.DataFrame:
     """Per account in ``accounts`` (index ``account_id``; ``segment``, ``region``,
     ``employees``), the estimate from the look-alikes among ``customers`` (as
     :func:`customer_values` gives them): ``potential`` (median yearly value),
     ``potential_low`` and ``potential_high`` (25th and 75th percentile), ``lookalikes``
     (how many) and ``grouping`` (the one used: a key of :data:`GROUPINGS`, or ``none``
-    when there are no established customers at all).
+    when there are no established customers at all). ``groupings`` are the keys of
+    :data:`GROUPINGS` tried in turn (the last should be ``all``).
 
     The accounts estimated are prospects and new customers, so none is among the
     established customers it is compared with."""
@@ -122,7 +126,8 @@ def lookalike_potential(
     ref["_all"] = 0
     targets["_all"] = 0
     pending = pd.Series(True, index=accounts.index)
-    for name, keys in GROUPINGS.items():
+    for name in groupings:
+        keys = GROUPINGS[name]
         cols = list(keys) or ["_all"]
         todo = targets[pending & targets[cols].notna().all(axis=1)]
         if todo.empty:
