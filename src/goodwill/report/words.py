@@ -23,3 +23,17 @@ LEVEL_WORDS = {
     "fruitful": N_("fruitful relationship"),
     "growing_together": N_("growing together"),
 }
+QUALIFY_WORDS = {
+    "pursue": N_("pursue"),
+    "serve_efficiently": N_("serve efficiently"),
+    "decline_politely": N_("decline politely"),
+}
+#: the look-alikes an estimate came from (goodwill.qualify.lookalike.GROUPINGS)
+GROUPING_WORDS = {
+    "segment_size_region": N_("same segment, size and region"),
+    "segment_size": N_("same segment and size"),
+    "segment": N_("same segment"),
+    "all": N_("all customers"),
+    "none": N_("no customers to compare"),
+}
+KIND_WORDS = {"prospect": N_("prospective customer"), "customer": N_("new customer")}

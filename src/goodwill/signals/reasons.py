@@ -148,6 +148,54 @@ TEMPLATES: dict[str, str] = {
         "complaints waited a median {hours} hours for a first response, where established "
         "accounts wait at most {norm}"
     ),
+    "qualify_fits": N_("fits our strategy: target segment, country, region and size"),
+    "qualify_segment_no": N_("segment {segment} is not one of our target segments"),
+    "qualify_segment_unknown": N_("segment not known: cannot check it against our target segments"),
+    "qualify_country_no": N_("country {country} is outside our target countries"),
+    "qualify_country_unknown": N_(
+        "country not known: cannot check it against our target countries"
+    ),
+    "qualify_region_no": N_(
+        "region {region} is outside our target regions: every visit takes more travel"
+    ),
+    "qualify_region_unknown": N_("region not known: cannot check it against our target regions"),
+    "qualify_size_small": N_("{employees} employees: smaller than our target of at least {min}"),
+    "qualify_size_large": N_("{employees} employees: larger than our target of at most {max}"),
+    "qualify_size_unknown": N_(
+        "number of employees not known: cannot check it against our target size"
+    ),
+    "qualify_potential_high": N_(
+        "{n} look-alike customers bring a median €{value} a year (half of them €{low} to "
+        "€{high}), at least our minimum of €{min}"
+    ),
+    "qualify_potential_low": N_(
+        "{n} look-alike customers bring a median €{value} a year (half of them €{low} to "
+        "€{high}), below our minimum of €{min}"
+    ),
+    "qualify_potential_unknown": N_(
+        "no established customers to compare with: the potential is not known"
+    ),
+    "qualify_lookalike_segment_size": N_(
+        "too few look-alikes in the same region: compared with customers of the same segment "
+        "and size anywhere"
+    ),
+    "qualify_lookalike_segment": N_(
+        "too few look-alikes of the same size: compared with all customers of the same segment"
+    ),
+    "qualify_lookalike_all": N_(
+        "too few look-alikes in the same segment: compared with all established customers"
+    ),
+    "qualify_buyer_test": N_(
+        "a small first order (€{amount}, among the smallest {pct}% of first orders) from an "
+        "account with high potential: a buyer's test that deserves full attention"
+    ),
+    "qualify_small_first_order": N_(
+        "a small first order (€{amount}, among the smallest {pct}% of first orders)"
+    ),
+    "qualify_quotes_many": N_("asked for {n} quotes in the last 12 months and accepted {won}"),
+    "qualify_capacity": N_(
+        "our capacity of {capacity} new accounts a quarter goes to accounts with more potential"
+    ),
 }
 
 #: signal code -> short label (tables, charts)
