@@ -48,6 +48,11 @@ _MAX_EXP = math.log(sys.float_info.max)
 _LOG_BOUND = 25.0  # |log θ| beyond this is a parameter running off to 0 or infinity
 _SEARCH_ROWS = 50_000  # multi-start search runs on at most this many distinct rows
 _GRADIENT_TOLERANCE = 1e-5  # per customer, on the log scale
+#: Hessian eigenvalues within this fraction of the largest are a flat direction (a
+#: parameter the data hardly pin down, e.g. BG/NBD's dropout when nobody dropped out),
+#: not a saddle: the finite-difference Hessian's own error is about this size, and which
+#: sign it gives such a direction depends on the machine's floating point
+_FLAT = 1e-6
 _SHARD_ROWS = 100_000  # from this many distinct rows on, evaluate in threads
 _MAX_THREADS = 8
 
@@ -60,6 +65,16 @@ def _interval(value: float, se_log: float) -> tuple[float, float]:
     half = _Z_95 * se_log
     upper = math.inf if half >= _MAX_EXP else value * math.exp(half)
     return value * math.exp(-half), upper
+
+
+def _covariance(hess: FloatArray) -> FloatArray:
+    """The inverse of the (total) Hessian on the log scale, its flat directions (within
+    :data:`_FLAT` of the largest eigenvalue, of either sign) given that least curvature:
+    an open interval for a parameter the data hardly pin down, never a negative
+    variance."""
+    eig, vec = np.linalg.eigh(hess)
+    floor = _FLAT * max(float(np.max(np.abs(eig))), 1e-300)
+    return np.asarray((vec / np.maximum(eig, floor)) @ vec.T, dtype=np.float64)
 
 
 class ParametricModel(ABC, Generic[PreparedT]):
@@ -175,8 +190,9 @@ class ParametricModel(ABC, Generic[PreparedT]):
             self._check_converged(u, grad, hess)
             theta = np.exp(u)
             ll, _ = full(theta)
-        cov_log = np.asarray(np.linalg.inv(hess * full.n_customers), dtype=np.float64)
-        self._set_state(theta, ll, cov_log, full.n_customers, data.n_rows)
+        self._set_state(
+            theta, ll, _covariance(hess * full.n_customers), full.n_customers, data.n_rows
+        )
         return self
 
     def _objective(
@@ -252,7 +268,7 @@ class ParametricModel(ABC, Generic[PreparedT]):
                 f"at {values}; {self._advice}"
             )
         eig = np.linalg.eigvalsh(hess)
-        if not np.all(eig > 0):
+        if np.any(eig < -_FLAT * max(float(np.max(np.abs(eig))), 1e-300)):
             raise ConvergenceError(
                 f"{name} fit stopped at a point that is not a maximum (Hessian eigenvalues "
                 f"{np.array2string(eig, precision=3)}) at {values}; {self._advice}"

@@ -192,8 +192,19 @@ class BetaGeo(PurchaseModel[_Prepared]):
         c = a + b + frequency - 1.0
         z = t / (alpha + T + t)
         log_one_minus_z = np.log(alpha + T) - np.log(alpha + T + t)
-        hyp = special.hyp2f1(a + b - 1.0 - r, a - 1.0, c, z)
-        g = np.exp((a - 1.0) * log_one_minus_z) * hyp
+        with np.errstate(invalid="ignore", over="ignore"):
+            hyp = special.hyp2f1(a + b - 1.0 - r, a - 1.0, c, z)
+            g = np.exp((a - 1.0) * log_one_minus_z) * hyp
+            # a and b both huge (the dropout barely identified, only their ratio pinned
+            # down): the transformed function's large first arguments overflow, while the
+            # paper's form has a small first argument there
+            bad = ~np.isfinite(g)
+            if bad.any():
+                x = np.broadcast_to(frequency, g.shape)[bad]
+                paper = np.exp((r + x) * np.broadcast_to(log_one_minus_z, g.shape)[bad])
+                g[bad] = paper * special.hyp2f1(
+                    r + x, b + x, np.broadcast_to(c, g.shape)[bad], np.broadcast_to(z, g.shape)[bad]
+                )
         return np.asarray(c / (a - 1.0) * (1.0 - g), dtype=np.float64)
 
     def probability_of_n_purchases(self, n: ArrayLike, t: float) -> FloatArray:
