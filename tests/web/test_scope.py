@@ -94,6 +94,7 @@ def _crawl_urls(dj: TestClient, owners: dict[str, str]) -> list[str]:
         "/",
         "/payments",
         "/service",
+        "/qualify",
         "/plan",
         f"/plan?week={WEEK}",
         f"/plan?week={PAST_WEEK}",
@@ -147,7 +148,7 @@ def test_a_crawl_as_an_account_manager_finds_no_other_owners_account(
             queue.extend(_links(response.text))
     assert not found, f"other owners' accounts shown to DJ: {found}"
     assert len(seen) < MAX_PAGES, "the crawl did not finish"
-    assert {"portfolio", "accounts", "payments", "service", "plan", "api", "me"} <= kinds
+    assert {"portfolio", "accounts", "payments", "service", "qualify", "plan", "api", "me"} <= kinds
     assert {"report", "report.xlsx"} <= kinds
     read = sum(1 for k in seen if k.startswith("/accounts/"))
     assert read >= sum(1 for o in owners.values() if o == "DJ"), "every own account was read"

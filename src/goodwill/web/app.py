@@ -40,6 +40,7 @@ from goodwill.web.routes import (
     operations,
     plan,
     portfolio,
+    qualify,
     report,
     status,
 )
@@ -95,6 +96,7 @@ def create_app(
         account,
         plan,
         conduct,
+        qualify,
         imports,
         status,
         login,
