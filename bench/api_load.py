@@ -48,7 +48,16 @@ from goodwill.auth import AuthBook
 from goodwill.auth.tokens import create_token
 from goodwill.store import Store
 from goodwill.web.access import Role
-from web_load import RssSampler, build_store, choices, free_port, pct, portfolio_query, start_server
+from web_load import (
+    RssSampler,
+    build_store,
+    calib,
+    choices,
+    free_port,
+    pct,
+    portfolio_query,
+    start_server,
+)
 
 #: account managers signed in: the owner codes with the most accounts
 OWNERS = 6
@@ -463,6 +472,7 @@ def main() -> None:
     port = free_port()
     log = cached.parent / "api-load-server.log"
     load_before = os.getloadavg()
+    speed_before = calib()
     proc = start_server(db, port, log)
     base = f"http://127.0.0.1:{port}"
     before = health(base, ready=True)
@@ -482,6 +492,7 @@ def main() -> None:
             proc.kill()
             proc.wait()
     load_after = os.getloadavg()
+    speed_after = calib()
     in_store = count_imported(db)
     if args.samples is not None:
         with args.samples.open("w", encoding="utf-8") as out:
@@ -493,7 +504,9 @@ def main() -> None:
         f"machine: {platform.machine()}, {os.cpu_count()} cores; python "
         f"{platform.python_version()}; duckdb {duckdb.__version__}; load average (1 min) "
         f"{load_before[0]:.1f} before, {load_after[0]:.1f} after "
-        f"(5 min {load_before[1]:.1f} / {load_after[1]:.1f}); {dt.datetime.now():%Y-%m-%d %H:%M}"
+        f"(5 min {load_before[1]:.1f} / {load_after[1]:.1f}); calib (web_load.calib) "
+        f"{speed_before:.2f} s before, {speed_after:.2f} s after; "
+        f"{dt.datetime.now():%Y-%m-%d %H:%M}"
     )
     print(
         f"accounts {len(every):,} scored; clients {args.clients} (half pages, half API, "

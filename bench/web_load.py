@@ -85,6 +85,17 @@ def choices(db: Path) -> tuple[dict[str, list[str]], list[str]]:
     return found, ids
 
 
+def calib() -> float:
+    """Seconds a fixed Python loop (5M multiply-adds) takes: this shared machine's speed
+    of the moment (it swung between 0.25 and 0.5 s within minutes on 2026-12-01), to
+    print beside every load run."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i * i
+    return time.perf_counter() - start
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
