@@ -59,3 +59,22 @@ def test_the_competitors_that_take_most_value(qualify_db: Path) -> None:
 def test_an_unknown_grouping_is_refused(qualify_db: Path) -> None:
     with Store.open(qualify_db) as store, pytest.raises(GoodwillError, match="choose from"):
         win_loss(store.con, AS_OF, ("owner",))  # type: ignore[arg-type]
+
+
+def test_win_loss_of_one_owners_accounts(qualify_db: Path, tmp_path: Path) -> None:
+    """An account manager's win/loss counts the quotes of their own accounts only."""
+    import shutil
+
+    db = tmp_path / "owned.duckdb"
+    shutil.copy(qualify_db, db)
+    with Store.open(db) as store:
+        store.con.execute("UPDATE accounts SET owner = 'JDV' WHERE account_id IN ('E1', 'E2')")
+        store.con.execute("UPDATE accounts SET owner = 'MK' WHERE account_id NOT IN ('E1', 'E2')")
+        mine = win_loss(store.con, AS_OF, (), owner="JDV")
+        top = top_competitors(store.con, AS_OF, owner="JDV")
+        nobody = win_loss(store.con, AS_OF, (), owner="NOBODY")
+        everyone = win_loss(store.con, AS_OF, ())
+    assert _rows(mine) == [(1, 1, 1000.0, 2000.0, 0.5)]  # Q1 won, Q2 lost
+    assert _rows(top) == [("Concurrent A", 1, 2000.0, 1.0)]
+    assert _rows(nobody) == [(0, 0, 0.0, 0.0, None)]
+    assert _rows(everyone) == [(2, 4, 2500.0, 8200.0, pytest.approx(2 / 6))]

@@ -1,13 +1,15 @@
 """``/qualify``: the prospects and new accounts with their advice, in English and Dutch,
 for a manager (every owner, and the competitors we lose to) and for an account manager
-(their own accounts only, no win/loss); an anonymous request is sent to sign in."""
+(their own accounts only, and the win/loss of their own quotes); an anonymous request is
+sent to sign in."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from goodwill.qualify import ADVICE
+from goodwill.dashboard.status import latest_as_of
+from goodwill.qualify import ADVICE, win_loss
 from tests.web.conftest import get_page
 from tests.web.html import Node, cells, parse
 from tests.web.people import sign_in
@@ -59,8 +61,13 @@ def test_an_account_manager_sees_only_their_own_accounts(people_app: FastAPI) ->
     assert mine and {owner[a] for a in mine} == {"DJ"}
     assert mine == {a for a in all_rows if owner[a] == "DJ"}
     assert sum(counts(dj).values()) == len(mine)
-    # win/loss counts every owner's quotes: not shown to an account manager
-    assert not dj.has_id("competitors-table") and not dj.has_id("win-rate")
+    # win/loss over the quotes of DJ's own accounts only
+    with people_app.state.goodwill.reading() as store:
+        own = win_loss(store.con, latest_as_of(store), (), owner="DJ")
+    decided = int(own["won"].iloc[0] + own["lost"].iloc[0])
+    assert dj.has_id("win-rate") == (decided > 0)
+    if decided:
+        assert f"{int(own['won'].iloc[0])} won" in dj.by_id("win-rate").text()
     assert dj.has_id("nav-qualify")
 
 

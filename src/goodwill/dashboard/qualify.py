@@ -26,7 +26,7 @@ class QualifyView:
     reasons: dict[str, list[Reason]]
     #: advice -> accounts, every advice of :data:`goodwill.qualify.ADVICE`
     counts: dict[str, int]
-    #: the top competitors by value lost (None: not shown, to an account manager)
+    #: the top competitors by value lost (of the owner's accounts, to an account manager)
     competitors: pd.DataFrame | None
     #: all quotes decided by the as-of date: won, lost, value_won, value_lost, win_rate
     decided: dict[str, float] | None
@@ -37,8 +37,7 @@ def qualify_view(
 ) -> QualifyView:
     """The qualified accounts as of ``as_of`` under the default strategy profile
     (everything fits). With ``scope`` (an account manager's owner code) only that owner's
-    accounts, and no win/loss: :func:`~goodwill.qualify.win_loss` counts quotes of every
-    owner and cannot be limited to one, so an account manager does not see it."""
+    accounts, and the win/loss of their accounts' quotes."""
     result = qualify(store.con, as_of, settings, StrategyProfile())
     table = result.table
     reasons = result.reasons
@@ -58,11 +57,10 @@ def qualify_view(
     counts: dict[str, int] = {a: int(given.get(a, 0)) for a in ADVICE}
     competitors: pd.DataFrame | None = None
     decided: dict[str, float] | None = None
-    if scope is None:
-        competitors = top_competitors(store.con, as_of, n=TOP_COMPETITORS)
-        overall = win_loss(store.con, as_of, by=())
-        if len(overall) and int(overall["won"].iloc[0] + overall["lost"].iloc[0]):
-            decided = {k: float(overall[k].iloc[0]) for k in overall.columns}
+    competitors = top_competitors(store.con, as_of, n=TOP_COMPETITORS, owner=scope)
+    overall = win_loss(store.con, as_of, by=(), owner=scope)
+    if len(overall) and int(overall["won"].iloc[0] + overall["lost"].iloc[0]):
+        decided = {k: float(overall[k].iloc[0]) for k in overall.columns}
     return QualifyView(
         as_of=as_of,
         table=table,

@@ -36,7 +36,7 @@ _DECIDED = f"""
     FROM (SELECT *, CAST(coalesce(decided_on, issued_on) AS DATE) AS d FROM quotes) q
     JOIN accounts a ON a.account_id = q.account_id
     WHERE a.kind IN ('customer', 'prospect') AND q.status IN ('won', 'lost')
-      AND q.d <= $a AND q.d >= $since
+      AND q.d <= $a AND q.d >= $since AND ($owner IS NULL OR a.owner = $owner)
 """
 
 
@@ -45,10 +45,11 @@ def win_loss(
     as_of: dt.date,
     by: Sequence[WinLossBy] = BY,
     since: dt.date | None = None,
+    owner: str | None = None,
 ) -> pd.DataFrame:
-    """Per group of ``by`` (quotes decided from ``since`` up to ``as_of``): ``won``,
-    ``lost``, ``value_won``, ``value_lost`` and ``win_rate`` (won / decided), largest
-    value lost first."""
+    """Per group of ``by`` (quotes decided from ``since`` up to ``as_of``, of the
+    accounts of ``owner`` when given): ``won``, ``lost``, ``value_won``, ``value_lost``
+    and ``win_rate`` (won / decided), largest value lost first."""
     unknown = [b for b in by if b not in BY]
     if unknown:
         raise GoodwillError(
@@ -69,7 +70,7 @@ def win_loss(
         FROM ({_DECIDED}) {group}
         ORDER BY value_lost DESC, value_won DESC{", " + cols if by else ""}
         """,
-        {"a": as_of, "since": since or dt.date(1, 1, 1)},
+        {"a": as_of, "since": since or dt.date(1, 1, 1), "owner": owner},
     ).df()
     return frame
 
@@ -79,11 +80,12 @@ def top_competitors(
     as_of: dt.date,
     n: int = 5,
     since: dt.date | None = None,
+    owner: str | None = None,
 ) -> pd.DataFrame:
-    """The ``n`` competitors that took the most value from us: ``competitor``, ``lost``,
-    ``value_lost`` and ``share_of_value_lost`` (of all value lost, to a named competitor
-    or not)."""
-    lost = win_loss(con, as_of, ("competitor",), since)
+    """The ``n`` competitors that took the most value from us (from the accounts of
+    ``owner`` when given): ``competitor``, ``lost``, ``value_lost`` and
+    ``share_of_value_lost`` (of all value lost, to a named competitor or not)."""
+    lost = win_loss(con, as_of, ("competitor",), since, owner)
     total = float(lost["value_lost"].sum())
     named = lost[lost["competitor"].notna() & (lost["lost"] > 0)]
     named = named.sort_values(["value_lost", "competitor"], ascending=[False, True]).head(n)
