@@ -70,6 +70,15 @@ def _merge(base: dict[str, Any], user: Mapping[str, Any], file: str, prefix: str
             base[key] = value
 
 
+def read_toml(file: Path, error: type[GoodwillError]) -> dict[str, Any]:
+    """The TOML file ``file`` parsed; ``error`` (naming the file and why) when it is not
+    valid TOML or not UTF-8 text."""
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise error("{file} is not valid TOML: {reason}", file=file.name, reason=str(exc)) from exc
+
+
 @dataclass(frozen=True)
 class Settings:
     """Loaded settings; ``data`` is the nested dictionary, ``source`` where it came from."""
@@ -92,12 +101,7 @@ class Settings:
         file = Path(path)
         if not file.exists():
             raise SettingsError("the settings file {file} does not exist", file=file)
-        try:
-            user = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SettingsError(
-                "{file} is not valid TOML: {reason}", file=file.name, reason=str(exc)
-            ) from exc
+        user = read_toml(file, SettingsError)
         _merge(data, user, file.name)
         return cls(data, str(file))
 

@@ -9,13 +9,13 @@ regard to case or surrounding spaces.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from goodwill.errors import GoodwillError
+from goodwill.settings import read_toml
 
 #: the keys of a strategy file, and what each takes
 LIST_KEYS = ("segments", "countries", "regions")
@@ -64,13 +64,7 @@ class StrategyProfile:
                 "and adapt it",
                 file=file,
             )
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise StrategyError(
-                "{file} is not valid TOML: {reason}", file=file.name, reason=str(exc)
-            ) from exc
-        return cls.from_mapping(data, file.name)
+        return cls.from_mapping(read_toml(file, StrategyError), file.name)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], file: str = "strategy") -> StrategyProfile:
