@@ -9,12 +9,13 @@ regard to case or surrounding spaces.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from goodwill.errors import GoodwillError
+from goodwill.i18n import N_
 from goodwill.settings import read_toml
 
 #: the keys of a strategy file, and what each takes
@@ -22,6 +23,55 @@ LIST_KEYS = ("segments", "countries", "regions")
 COUNT_KEYS = ("employees_min", "employees_max", "new_accounts_per_quarter")
 MONEY_KEYS = ("min_yearly_value_eur",)
 KEYS = LIST_KEYS + COUNT_KEYS + MONEY_KEYS
+
+
+def _names(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _count(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _money(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and v >= 0
+
+
+#: per key: the check of its value, and the error when it fails
+_KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    **{
+        k: (
+            _names,
+            N_('{file}: \'{key}\' must be a list of names, like {key} = ["a", "b"], not {value!r}'),
+        )
+        for k in LIST_KEYS
+    },
+    **{
+        k: (
+            _count,
+            N_(
+                "{file}: '{key}' must be a whole number of at least 0, like "
+                "{key} = 10, not {value!r}"
+            ),
+        )
+        for k in COUNT_KEYS
+    },
+    **{
+        k: (
+            _money,
+            N_(
+                "{file}: '{key}' must be an amount in euros of at least 0, like "
+                "{key} = 5000, not {value!r}"
+            ),
+        )
+        for k in MONEY_KEYS
+    },
+}
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    **{k: frozenset for k in LIST_KEYS},
+    **{k: int for k in COUNT_KEYS},
+    **{k: float for k in MONEY_KEYS},
+}
 
 
 class StrategyError(GoodwillError, ValueError):
@@ -78,42 +128,16 @@ class StrategyProfile:
                 known=", ".join(KEYS),
             )
         kw: dict[str, Any] = {}
-        for key in LIST_KEYS:
-            if key in data:
-                value = data[key]
-                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                    raise StrategyError(
-                        '{file}: \'{key}\' must be a list of names, like {key} = ["a", "b"], '
-                        "not {value!r}",
-                        file=file,
-                        key=key,
-                        value=value,
-                    )
-                kw[key] = frozenset(value)
-        for key in COUNT_KEYS:
-            if key in data:
-                value = data[key]
-                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                    raise StrategyError(
-                        "{file}: '{key}' must be a whole number of at least 0, like "
-                        "{key} = 10, not {value!r}",
-                        file=file,
-                        key=key,
-                        value=value,
-                    )
-                kw[key] = value
-        for key in MONEY_KEYS:
-            if key in data:
-                value = data[key]
-                if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-                    raise StrategyError(
-                        "{file}: '{key}' must be an amount in euros of at least 0, like "
-                        "{key} = 5000, not {value!r}",
-                        file=file,
-                        key=key,
-                        value=value,
-                    )
-                kw[key] = float(value)
+        for key, value in data.items():
+            ok, message = _KINDS[key]
+            if not ok(value):
+                raise StrategyError(
+                    message,
+                    file=file,
+                    key=key,
+                    value=value,
+                )
+            kw[key] = _CONVERT[key](value)
         low, high = kw.get("employees_min"), kw.get("employees_max")
         if low is not None and high is not None and low > high:
             raise StrategyError(
