@@ -10,7 +10,7 @@ from goodwill._typing import Lang
 from goodwill.dashboard.status import latest_as_of
 from goodwill.errors import InputFileError
 from goodwill.ingest.report import ImportReport
-from goodwill.score import Snapshot, score
+from goodwill.rescore import Rescored, rescore
 from goodwill.settings import Settings
 from goodwill.store import Store
 from goodwill.web.state import WebState
@@ -33,7 +33,7 @@ def upload_name(filename: str | None) -> str:
 
 def import_and_score(
     state: WebState, table: str, path: Path, lang: Lang = "en"
-) -> tuple[ImportReport, Snapshot | None]:
+) -> tuple[ImportReport, Rescored | None]:
     """:func:`import_into` the app's store, as its single writer."""
     with state.writing() as store:
         return import_into(store, state.settings, table, path, lang)
@@ -47,16 +47,18 @@ def import_into(
     lang: Lang = "en",
     *,
     on_imported: Callable[[ImportReport], None] | None = None,
-) -> tuple[ImportReport, Snapshot | None]:
+) -> tuple[ImportReport, Rescored | None]:
     """Import ``path`` into ``table`` all or nothing (raising
     :class:`~goodwill.errors.ImportValidationError` or
     :class:`~goodwill.errors.InputFileError` with nothing written), then score the latest
-    as-of date again — once there are orders to score. ``on_imported`` hears of the
-    import before the scoring starts (which may still fail with the import written)."""
+    as-of date again — once there are orders to score — in a child process
+    (:mod:`goodwill.rescore`: the requests keep the interpreter). ``on_imported`` hears
+    of the import before the scoring starts (which may still fail with the import
+    written)."""
     report = store.import_file(table, path, lang=lang)
     if on_imported is not None:
         on_imported(report)
     snapshot = None
     if store.count("orders"):  # nothing to score before the first orders
-        snapshot = score(store, latest_as_of(store), settings=settings)
+        snapshot = rescore(store, latest_as_of(store), settings)
     return report, snapshot
