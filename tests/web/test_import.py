@@ -91,3 +91,27 @@ def test_make_a_plan_from_the_page(own_client: TestClient) -> None:
     doc = parse(get_page(own_client, "/plan?week=2025-W28"))
     assert doc.by_id("actions-table").rows()
     assert "2025-W28" in [o.attrs["value"] for o in doc.by_id("week-select").iter("option")]
+
+
+def test_score_now_saves_a_new_snapshot_of_the_last_order_day(own_client: TestClient) -> None:
+    """`POST /score` scores in a child process on a copy of the store and the snapshot
+    lands in the server's store (a new run replacing the date's snapshot)."""
+    state = own_client.app.state.goodwill  # type: ignore[attr-defined]
+
+    def runs() -> list[tuple[object, ...]]:
+        with state.reading() as store:
+            return store.con.execute(
+                "SELECT as_of, computed_at FROM snapshot_runs ORDER BY as_of"
+            ).fetchall()
+
+    before = runs()
+    response = own_client.post("/score", follow_redirects=False)
+    assert response.status_code == 303
+    after = runs()
+    assert [r[0] for r in after] == [r[0] for r in before]  # the last order day, again
+    assert after[-1][1] > before[-1][1]  # computed anew
+    with state.reading() as store:
+        n = store.con.execute(
+            "SELECT count(*) FROM health_snapshots WHERE as_of = ?", [after[-1][0]]
+        ).fetchone()
+    assert n is not None and n[0] > 100

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from goodwill import __version__
 from goodwill.dashboard.status import store_status
-from goodwill.score import score
+from goodwill.rescore import rescore
 from goodwill.web.access import public
 from goodwill.web.principals import Manager
 from goodwill.web.templating import state_of
@@ -46,7 +46,7 @@ def score_now(request: Request, _principal: Manager) -> RedirectResponse:
     """Score as of the last order day (the start for a store that has none yet)."""
     state = state_of(request)
     with state.writing() as store:
-        score(store, None, settings=state.settings)
+        rescore(store, None, state.settings)
     return RedirectResponse(request.url_for("portfolio"), status_code=303)
 
 
