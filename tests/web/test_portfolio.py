@@ -3,11 +3,12 @@ chart's bounded sample, groups, and money in Dutch and English."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from fastapi.testclient import TestClient
 
-from goodwill.dashboard.portfolio import PortfolioFilter, portfolio_points
+from goodwill.dashboard.portfolio import PortfolioFilter, portfolio_chart_data
 from goodwill.settings import Settings
 from goodwill.store import Store
 from tests.web.conftest import END, get_page
@@ -117,14 +118,20 @@ def test_chart_keeps_every_account_needing_attention(client: TestClient, web_db:
         "unknown",
     }
     with Store.open(web_db, create=False) as store:  # type: ignore[arg-type]
-        small = portfolio_points(store, END, Settings.load(), PortfolioFilter(), limit=40)
-        flagged = portfolio_points(
+        small = portfolio_chart_data(store, END, Settings.load(), PortfolioFilter(), limit=40)
+        flagged = portfolio_chart_data(
             store, END, Settings.load(), PortfolioFilter(attention=True), limit=10_000
         )
-    assert len(small.points) == 40 and small.sampled and small.total > 40
-    need = set(flagged.points["account_id"])
-    got = set(small.points["account_id"])
+    assert small.shown == 40 and small.sampled and small.total > 40
+    drawn = json.loads(small.json)
+    assert (drawn["shown"], drawn["total"], drawn["sampled"]) == (40, small.total, True)
+    need = {i for s in json.loads(flagged.json)["series"] for i in s["ids"]}
+    got = {i for s in drawn["series"] for i in s["ids"]}
     assert need <= got or len(need) > 40
+    for series in drawn["series"]:
+        n = len(series["ids"])
+        assert all(len(series[k]) == n for k in ("x", "y", "revenue", "names", "attention"))
+        assert min(series["x"]) >= 1.0 and series["label"] == series["level"]
     page = parse(get_page(client, "/"))
     embedded = page.by_id("portfolio-chart-data").text()
     assert '"series"' in embedded and page.by_id("portfolio-chart").attrs["data-points"]

@@ -28,3 +28,18 @@ class EncodedChart(dict[str, Any]):
             data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
         ).encode("utf-8")
         return chart
+
+    @classmethod
+    def of_json(cls, data: dict[str, Any], text: str) -> EncodedChart:
+        """A chart whose JSON ``text`` was written elsewhere (by DuckDB), with ``data``
+        the part of it the templates read: made safe for a page as Jinja2's ``tojson``
+        makes it (``<``, ``>``, ``&`` and ``'`` as ``\\u`` escapes)."""
+        chart = cls(data)
+        chart.html = Markup(
+            text.replace("<", "\\u003c")
+            .replace(">", "\\u003e")
+            .replace("&", "\\u0026")
+            .replace("'", "\\u0027")
+        )
+        chart.body = text.encode("utf-8")
+        return chart

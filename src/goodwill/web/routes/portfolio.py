@@ -12,9 +12,8 @@ from goodwill.dashboard.portfolio import (
     LEVELS,
     PortfolioFilter,
     account_groups,
-    chart_series,
+    portfolio_chart_data,
     portfolio_page,
-    portfolio_points,
 )
 from goodwill.i18n import gettext
 from goodwill.store import Store
@@ -72,15 +71,17 @@ def _chart(request: Request, filters: PortfolioFilter) -> EncodedChart | None:
             as_of = state.latest_as_of(store)
             if as_of is None:
                 return None
-            points = portfolio_points(
+            chart = portfolio_chart_data(
                 store,
                 as_of,
                 state.settings,
                 filters,
+                labels=labels,
                 limit=CHART_POINTS,
                 rows=snapshot_rows(request, store, as_of),
             )
-        return EncodedChart.of(chart_series(points, labels))
+        meta = {"total": chart.total, "shown": chart.shown, "sampled": chart.sampled}
+        return EncodedChart.of_json(meta, chart.json)
 
     found: EncodedChart | None = state.recent(("portfolio_chart", filters, lang), make)
     return found
