@@ -6,15 +6,17 @@ There is no global language: callers pass ``lang`` (the CLI and the web layer de
 
 from __future__ import annotations
 
+import decimal
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any, cast
 
 from babel.core import Locale
 from babel.messages.pofile import read_po
-from babel.numbers import NumberPattern, format_decimal, parse_pattern
+from babel.numbers import NumberPattern, get_decimal_symbol, get_group_symbol, parse_pattern
 
 from goodwill._typing import Lang
 
@@ -68,7 +70,64 @@ def normalize_lang(value: str | None) -> Lang:
 
 def format_number(value: float, lang: Lang, decimals: int = 0) -> str:
     """``1234.5`` as ``1,234.5`` (en) or ``1.234,5`` (nl)."""
-    return format_decimal(value, format=_pattern(decimals), locale=_locale(lang))
+    return apply_pattern(_pattern(decimals), value, lang)
+
+
+@dataclass(frozen=True)
+class _Plain:
+    """A number pattern of fixed decimals grouped by thousands, with its locale's
+    symbols: what :func:`apply_pattern` can write without Babel's general machinery."""
+
+    prefix: tuple[str, str]
+    suffix: tuple[str, str]
+    quantum: decimal.Decimal
+    symbols: dict[int, str]
+
+
+@lru_cache(maxsize=32)
+def _plain(pattern: NumberPattern, lang: Lang) -> _Plain | None:
+    locale = _locale(lang)
+    group, point = get_group_symbol(locale), get_decimal_symbol(locale)
+    low, high = pattern.frac_prec
+    plain = (
+        pattern.scale == 0
+        and not pattern.exp_prec
+        and "@" not in pattern.pattern
+        and low == high
+        and tuple(pattern.grouping) == (3, 3)
+        and pattern.int_prec[0] == 1
+        and not any("'" in part for part in (*pattern.prefix, *pattern.suffix))
+        and len(group) == len(point) == 1
+    )
+    if not plain:
+        return None
+    return _Plain(
+        (pattern.prefix[0], pattern.prefix[1]),
+        (pattern.suffix[0], pattern.suffix[1]),
+        decimal.Decimal(1).scaleb(-high),
+        {ord(","): group, ord("."): point},
+    )
+
+
+def apply_pattern(pattern: NumberPattern, value: float, lang: Lang) -> str:
+    """``pattern.apply(value, locale)`` — the same text as Babel's, written by the
+    ``decimal`` module's own formatting where the pattern is plain (fixed decimals,
+    thousands grouped): Babel's general path was a fifth of a page's time in the
+    interpreter. Rounding is Babel's: the value's shortest decimal form, half to even;
+    a negative value keeps its sign when it rounds to zero."""
+    plain = _plain(pattern, lang)
+    if plain is not None:
+        number = decimal.Decimal(str(value))
+        if number.is_finite():
+            try:
+                rounded = abs(number).quantize(plain.quantum)
+            except decimal.InvalidOperation:  # more digits than decimal's precision
+                pass
+            else:
+                negative = int(number.is_signed())
+                body = format(rounded, ",f").translate(plain.symbols)
+                return plain.prefix[negative] + body + plain.suffix[negative]
+    return str(pattern.apply(value, _locale(lang)))
 
 
 @lru_cache(maxsize=2)

@@ -15,7 +15,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, get_currency_symbol
 
 from goodwill._typing import Lang
-from goodwill.i18n import N_, format_number, gettext
+from goodwill.i18n import N_, apply_pattern, format_number, gettext
 from goodwill.plan.calendar import ACTION_WORDS, STOP_WORDS
 from goodwill.signals.reasons import LABELS, Reason
 
@@ -123,14 +123,12 @@ class Formatter:
         # not show it; the pattern without a currency and the symbol put in is the same
         # text at a fraction of the cost
         if decimals == 0:
-            text = _whole(locale).apply(
-                round(float(value)), locale, currency=None, currency_digits=False
-            )
-            return str(text).replace("¤", _symbol(self.lang, currency))
+            text = apply_pattern(_whole(locale), round(float(value)), self.lang)
+            return text.replace("¤", _symbol(self.lang, currency))
         if currency != "EUR":
             return str(format_currency(float(value), currency, locale=locale))
-        text = _cents(self.lang).apply(float(value), locale, currency=None, currency_digits=False)
-        return str(text).replace("¤", _symbol(self.lang, currency))
+        text = apply_pattern(_cents(self.lang), float(value), self.lang)
+        return text.replace("¤", _symbol(self.lang, currency))
 
     def number(self, value: Any, decimals: int = 0) -> str:
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
