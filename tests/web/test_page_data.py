@@ -87,16 +87,16 @@ def test_groups_match_a_roll_up_in_pandas(web_db: Path, tmp_path: Path, how: str
 
 def test_timeline_series_per_kind_in_seconds() -> None:
     import datetime as dt
+    from collections import namedtuple
 
     from goodwill.dashboard.account import EVENT_KINDS, timeline_series
 
-    events = pd.DataFrame(
-        {
-            "day": pd.to_datetime(["2026-10-30", "2026-10-02", "2026-09-01"]),
-            "kind": ["payment", "order", "order"],
-            "ref": ["F1", "O2", "O1"],
-        }
-    )
+    event = namedtuple("event", ("day", "kind", "ref"))
+    events = [
+        event(dt.date(2026, 10, 30), "payment", "F1"),
+        event(dt.date(2026, 10, 2), "order", "O2"),
+        event(dt.date(2026, 9, 1), "order", "O1"),
+    ]
     series = timeline_series(events)
     assert series["kinds"] == list(EVENT_KINDS)
     by_kind = {s["kind"]: s for s in series["series"]}
@@ -105,7 +105,7 @@ def test_timeline_series_per_kind_in_seconds() -> None:
     assert by_kind["order"]["x"] == [int(day), int(day) - 31 * 86400]
     assert by_kind["order"]["refs"] == ["O2", "O1"]
     assert by_kind["order"]["lane"] == EVENT_KINDS.index("order")
-    assert timeline_series(events.iloc[0:0])["series"] == []
+    assert timeline_series([])["series"] == []
 
 
 def test_an_encoded_chart_writes_what_tojson_and_json_response_write() -> None:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-import numpy as np
 import pandas as pd
 
+from goodwill.dashboard.records import records
 from goodwill.settings import Settings
 from goodwill.signals.reasons import Reason
 from goodwill.store import Store
@@ -80,10 +80,12 @@ class AccountView:
     profile: dict[str, Any]
     #: payment, credit, trust and service figures (the snapshot's conduct JSON)
     conduct: dict[str, Any]
-    #: as_of, health, clv_12m, net_value, revenue_12m: every saved snapshot, oldest first
-    history: pd.DataFrame
-    #: contact_id, name, role, email, started_on, left_on, active, left_recently
-    contacts: pd.DataFrame
+    #: as_of, health, clv_12m, net_value, revenue_12m: every saved snapshot, oldest
+    #: first (named tuples; a missing figure is None)
+    history: list[Any]
+    #: contact_id, name, role, email, started_on, left_on, active, left_recently (named
+    #: tuples)
+    contacts: list[Any]
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -99,7 +101,7 @@ class AccountView:
 
     @property
     def active_contacts(self) -> int:
-        return int(self.contacts["active"].sum()) if len(self.contacts) else 0
+        return sum(1 for k in self.contacts if k.active)
 
 
 def _json(text: Any) -> dict[str, Any]:
@@ -111,6 +113,20 @@ def _json(text: Any) -> dict[str, Any]:
 
 #: the figures the history chart follows
 _HISTORY = ("health", "clv_12m", "net_value", "revenue_12m")
+
+
+class _History(NamedTuple):
+    """One snapshot's figures in the account's history."""
+
+    as_of: dt.date
+    health: float | None
+    clv_12m: float | None
+    net_value: float | None
+    revenue_12m: float | None
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or value != value else float(value)
 
 
 def _one_row(con: Any, sql: str, key: str) -> dict[str, Any] | None:
@@ -194,12 +210,7 @@ def account_view(
         reasons = [Reason.from_dict(r) for r in json.loads(latest["reasons"] or "[]")]
         profile = _json(latest["profile"])
         conduct = _json(latest["conduct"])
-    history = pd.DataFrame(
-        {
-            "as_of": pd.to_datetime([r["as_of"] for r in snaps]),
-            **{c: pd.array([r[c] for r in snaps], dtype="float64") for c in _HISTORY},
-        }
-    )
+    history = [_History(r["as_of"], *(_number(r[c]) for c in _HISTORY)) for r in snaps]
     day = as_of or dt.date.today()
     window = int(float(settings["health"]["departure_window_days"]))
     contacts = con.execute(
@@ -212,7 +223,7 @@ def account_view(
            FROM contacts WHERE account_id = $id
            ORDER BY active DESC, left_on DESC NULLS FIRST, name""",
         {"id": account_id, "a": day, "w": window},
-    ).df()
+    )
     return AccountView(
         account_id=account_id,
         info=info,
@@ -224,7 +235,7 @@ def account_view(
         profile=profile,
         conduct=conduct,
         history=history,
-        contacts=contacts,
+        contacts=records(contacts),
         notes=notes,
     )
 
@@ -236,12 +247,13 @@ def account_timeline(
     *,
     kinds: tuple[str, ...] = EVENT_KINDS,
     limit: int | None = 200,
-) -> tuple[pd.DataFrame, int]:
+) -> tuple[list[Any], int]:
     """Everything recorded about ``account_id`` up to ``as_of`` (default: all), newest
     first: day, kind (:data:`EVENT_KINDS`), ref (the row's id), amount, detail (the
     row's own words: category, channel, purpose ...), state (delivered, open, resolved,
     due, late, on_time, kept, not_kept, or a quote's status) and state_on (the date that
-    goes with the state); at most ``limit`` events, and how many there are in all."""
+    goes with the state) as named tuples; at most ``limit`` events, and how many there
+    are in all."""
     chosen = [k for k in kinds if k in EVENT_KINDS] or list(EVENT_KINDS)
     params = {"id": account_id, "as_of": as_of or dt.date(9999, 12, 31), "kinds": chosen}
     where = "" if len(chosen) == len(EVENT_KINDS) else " WHERE kind IN (SELECT unnest($kinds))"
@@ -251,30 +263,29 @@ def account_timeline(
         found = store.con.execute(
             f"SELECT * FROM ({_TIMELINE}){where} ORDER BY day DESC, kind, ref", params
         )
-        # by NumPy arrays: the same columns as .df() gives, a few milliseconds sooner
-        every = pd.DataFrame(found.fetchnumpy())
+        every = records(found)
         return every, len(every)
     # one pass over the facts: the count rides along as a window over every event
-    frame = store.con.execute(
+    found = store.con.execute(
         f"SELECT *, count(*) OVER () AS n_events FROM ({_TIMELINE}){where} "
         f"ORDER BY day DESC, kind, ref LIMIT {int(limit)}",
         params,
-    ).df()
-    total = int(frame["n_events"].iloc[0]) if len(frame) else 0
-    return frame.drop(columns="n_events"), total
+    )
+    rows = records(found)
+    total = int(rows[0].n_events) if rows else 0
+    return rows, total
 
 
 def history_series(view: AccountView) -> dict[str, Any]:
     """Health and value over time as JSON-ready columns (days since the epoch for the
     x axis, in seconds as uPlot expects)."""
     h = view.history
-    epoch = [int(pd.Timestamp(d).timestamp()) for d in h["as_of"]] if len(h) else []
 
     def values(col: str) -> list[float | None]:
-        return [None if v != v else round(float(v), 2) for v in h[col]] if len(h) else []
+        return [None if v is None else round(v, 2) for v in (getattr(r, col) for r in h)]
 
     return {
-        "x": epoch,
+        "x": [_seconds(r.as_of) for r in h],
         "health": values("health"),
         "value": values("clv_12m"),
         "net_value": values("net_value"),
@@ -282,18 +293,27 @@ def history_series(view: AccountView) -> dict[str, Any]:
     }
 
 
-def timeline_series(events: pd.DataFrame) -> dict[str, Any]:
-    """The timeline's events as JSON-ready points per kind: x in seconds, y the kind's
-    lane, with refs for tooltips."""
-    out: list[dict[str, Any]] = []
-    if len(events):
-        days = pd.to_datetime(events["day"]).to_numpy().astype("datetime64[s]")
-        seconds = days.astype(np.int64)
-        kinds = events["kind"].to_numpy()
-        refs = events["ref"].astype(str).to_numpy()
-        for lane, kind in enumerate(EVENT_KINDS):
-            sel = kinds == kind
-            if sel.any():
-                x, r = seconds[sel].tolist(), refs[sel].tolist()
-                out.append({"kind": kind, "lane": lane, "x": x, "refs": r})
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _seconds(day: dt.date) -> int:
+    """A day as seconds since the epoch (its midnight, UTC)."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return (day - _EPOCH).days * 86400
+
+
+def timeline_series(events: list[Any]) -> dict[str, Any]:
+    """The timeline's events (:func:`account_timeline`'s rows) as JSON-ready points per
+    kind: x in seconds, y the kind's lane, with refs for tooltips."""
+    by_kind: dict[str, tuple[list[int], list[str]]] = {}
+    for e in events:
+        x, refs = by_kind.setdefault(e.kind, ([], []))
+        x.append(_seconds(e.day))
+        refs.append(str(e.ref))
+    out = [
+        {"kind": kind, "lane": lane, "x": by_kind[kind][0], "refs": by_kind[kind][1]}
+        for lane, kind in enumerate(EVENT_KINDS)
+        if kind in by_kind
+    ]
     return {"kinds": list(EVENT_KINDS), "series": out}

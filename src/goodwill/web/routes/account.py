@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
@@ -36,7 +35,7 @@ class _Kept:
     for, the chart data of every event encoded."""
 
     view: AccountView
-    events: pd.DataFrame
+    events: list[Any]
     full_chart: EncodedChart | None = None
 
     def chart(self) -> EncodedChart:
@@ -73,10 +72,10 @@ def _context(
         return {}
     view, events = found.view, found.events
     if kind in EVENT_KINDS:
-        events = events[events["kind"] == kind].reset_index(drop=True)
+        events = [e for e in events if e.kind == kind]
     n_events = len(events)
     if not all_:
-        events = events.head(TIMELINE_ROWS)
+        events = events[:TIMELINE_ROWS]
     return {
         "page_id": "account",
         "view": view,
