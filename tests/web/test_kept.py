@@ -169,6 +169,6 @@ def test_the_kept_tables_answer_as_the_rows_made_per_request(web_db: Path) -> No
                     q = payments_page(store, as_of, sort=sort, scope=scope, rows=arrow)
                     assert (p.total, p.by_advice) == (q.total, q.by_advice)
                     assert p.open_amount == pytest.approx(q.open_amount, rel=1e-12)
-                    assert p.rows["account_id"].tolist() == q.rows["account_id"].tolist()
+                    assert [r.account_id for r in p.rows] == [r.account_id for r in q.rows]
     finally:
         state.close()

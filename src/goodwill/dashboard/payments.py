@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from goodwill.dashboard.records import records
 from goodwill.signals.reasons import Reason
 from goodwill.store import Store
 
@@ -56,8 +57,9 @@ _BASE = "SELECT * FROM {rows}"
 @dataclass(frozen=True)
 class PaymentsPage:
     as_of: dt.date
-    #: per account: the columns of the query and ``reason`` (a Reason or None)
-    rows: pd.DataFrame
+    #: per account: the columns of the query and ``reason`` (a Reason or None), as
+    #: named tuples
+    rows: list[Any]
     total: int
     page: int
     per_page: int
@@ -165,19 +167,12 @@ def payments_page(
     counts = {str(k): int(n) for k, n, _, _ in totals}
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(int(page), pages))
-    shown = con.execute(
-        f"WITH b AS ({base}) SELECT * FROM b WHERE {cond} ORDER BY {_order(sort, descending)} "
-        f"LIMIT {per_page} OFFSET {(page - 1) * per_page}",
+    found = con.execute(
+        f"WITH b AS ({base}) SELECT *, NULL AS reason FROM b WHERE {cond} "
+        f"ORDER BY {_order(sort, descending)} LIMIT {per_page} OFFSET {(page - 1) * per_page}",
         params,
-    ).df()
-    shown["reason"] = pd.Series(
-        [
-            _first(c, p)
-            for c, p in zip(shown.pop("credit_reasons"), shown.pop("payment_reasons"), strict=True)
-        ],
-        index=shown.index,
-        dtype=object,
     )
+    shown = [r._replace(reason=_first(r.credit_reasons, r.payment_reasons)) for r in records(found)]
     return PaymentsPage(
         as_of=as_of,
         rows=shown,
