@@ -85,18 +85,17 @@ def as_datetime(value: Any) -> dt.datetime | None:
     return found if found.tzinfo is not None else found.astimezone()
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of ``frame`` as dicts of JSON-safe values (NaN as None)."""
-    return [
-        {str(k): clean(v) for k, v in row.items()}
-        for row in frame.astype(object).to_dict("records")
-    ]
+def records(frame: pd.DataFrame | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of ``frame`` (or rows as dicts) as dicts of JSON-safe values (NaN as
+    None)."""
+    rows = frame.astype(object).to_dict("records") if isinstance(frame, pd.DataFrame) else frame
+    return [{str(k): clean(v) for k, v in row.items()} for row in rows]
 
 
-def snapshot_rows(frame: pd.DataFrame, lang: Lang) -> list[models.SnapshotRow]:
+def snapshot_rows(rows: list[dict[str, Any]], lang: Lang) -> list[models.SnapshotRow]:
     """Rows of :func:`~goodwill.dashboard.snapshots.snapshot_slice` with their reasons."""
     out = []
-    for row in records(frame):
+    for row in records(rows):
         text = row.pop("reasons")
         row["as_of"] = day(row["as_of"])
         out.append(models.SnapshotRow(**row, reasons=reasons_json(text, lang)))

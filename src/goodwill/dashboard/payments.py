@@ -9,10 +9,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 
-from goodwill.dashboard.records import records
+from goodwill.dashboard.records import dict_rows, records
 from goodwill.signals.reasons import Reason
 from goodwill.store import Store
 
@@ -199,10 +198,11 @@ def payments_slice(
     offset: int = 0,
     limit: int = 50,
     rows: pa.Table | str | None = None,
-) -> tuple[pd.DataFrame, int]:
-    """The accounts :func:`payments_page` lists, from ``offset`` at most ``limit``
-    (the REST API's paging), limited to the owner ``scope`` when given; with every
-    reason as JSON text (``credit_reasons``, ``payment_reasons``); and how many pass."""
+) -> tuple[list[dict[str, Any]], int]:
+    """The accounts :func:`payments_page` lists (as dicts), from ``offset`` at most
+    ``limit`` (the REST API's paging), limited to the owner ``scope`` when given; with
+    every reason as JSON text (``credit_reasons``, ``payment_reasons``); and how many
+    pass."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     cond, params = _where(advice, owner, scope)
@@ -211,10 +211,10 @@ def payments_slice(
         f"WITH b AS ({base}) SELECT count(*) FROM b WHERE {cond}", params
     ).fetchone()
     total = int(counted[0]) if counted else 0
-    frame = store.con.execute(
+    found = store.con.execute(
         f"WITH b AS ({base}) SELECT * FROM b WHERE {cond} "
         f"ORDER BY {_order(sort, descending)} "
         f"LIMIT {max(0, int(limit))} OFFSET {max(0, int(offset))}",
         params,
-    ).df()
-    return frame, total
+    )
+    return dict_rows(found), total

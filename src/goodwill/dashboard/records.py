@@ -24,3 +24,9 @@ def records(cursor: duckdb.DuckDBPyConnection) -> list[Any]:
     names = tuple(str(d[0]) for d in cursor.description or ())
     row = _row_type(names)
     return [row._make(values) for values in cursor.fetchall()]
+
+
+def dict_rows(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The rows of the query just run on ``cursor``, as dicts of its columns."""
+    names = [str(d[0]) for d in cursor.description or ()]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from goodwill.dashboard.records import dict_rows
 from goodwill.store import Store
 
 #: an owner ``$scope`` limits a query to (NULL: every owner)
@@ -43,9 +44,10 @@ def snapshot_slice(
     scope: str | None = None,
     offset: int = 0,
     limit: int = 50,
-) -> tuple[pd.DataFrame, int]:
+) -> tuple[list[dict[str, Any]], int]:
     """Snapshot rows of one date (``as_of``) and/or one account, newest date first and
-    then by account, from ``offset`` at most ``limit``; and how many there are. Columns:
+    then by account, from ``offset`` at most ``limit``, as dicts; and how many there are.
+    Keys:
     as_of, account_id, name, owner, health, status, trend, level, responsiveness,
     revenue_12m, clv_12m, net_value, payment_score, credit_advice, reasons (JSON)."""
     where = [_IN_SCOPE]
@@ -57,7 +59,7 @@ def snapshot_slice(
         where.append("s.account_id = $account_id")
         params["account_id"] = account_id
     cond = " AND ".join(where)
-    frame = store.con.execute(
+    found = store.con.execute(
         f"""SELECT s.as_of, s.account_id, a.name, a.owner, s.health, s.status, s.trend,
                    s.level, s.responsiveness, s.revenue_12m, s.clv_12m, s.net_value,
                    s.payment_score, s.credit_advice, s.reasons, count(*) OVER () AS n_rows
@@ -66,14 +68,17 @@ def snapshot_slice(
             ORDER BY s.as_of DESC, s.account_id
             LIMIT {max(0, int(limit))} OFFSET {max(0, int(offset))}""",
         params,
-    ).df()
-    if len(frame):
-        total = int(frame["n_rows"].iloc[0])
+    )
+    rows = dict_rows(found)
+    if rows:
+        total = int(rows[0]["n_rows"])
     else:
-        found = store.con.execute(
+        counted = store.con.execute(
             f"SELECT count(*) FROM health_snapshots s JOIN accounts a USING (account_id) "
             f"WHERE {cond}",
             params,
         ).fetchone()
-        total = int(found[0]) if found else 0
-    return frame.drop(columns="n_rows"), total
+        total = int(counted[0]) if counted else 0
+    for row in rows:
+        del row["n_rows"]
+    return rows, total
