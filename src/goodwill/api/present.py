@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -41,14 +42,30 @@ def reasons_json(text: Any, lang: Lang) -> list[models.Reason]:
     """Reasons kept as JSON text (a list), or none for a missing value."""
     if not isinstance(text, str) or not text:
         return []
-    found = json.loads(text)
-    return reasons(found if isinstance(found, list) else [], lang)
+    return list(_reasons_of(text, lang))
 
 
 def first_reason(text: Any, lang: Lang) -> models.Reason | None:
     """The reason kept as JSON text (one object), or None."""
     if not isinstance(text, str) or not text:
         return None
+    return _first_of(text, lang)
+
+
+#: reasons kept, by their JSON text and language: the first pages of a list are asked
+#: for again and again, and a row's reasons were three quarters of the payments list's
+#: time in the interpreter (a reason's sentence, its numbers in the language, the model)
+KEEP_REASONS = 4096
+
+
+@lru_cache(maxsize=KEEP_REASONS)
+def _reasons_of(text: str, lang: Lang) -> tuple[models.Reason, ...]:
+    found = json.loads(text)
+    return tuple(reasons(found if isinstance(found, list) else [], lang))
+
+
+@lru_cache(maxsize=KEEP_REASONS)
+def _first_of(text: str, lang: Lang) -> models.Reason | None:
     found = json.loads(text)
     return reason(Reason.from_dict(found), lang) if isinstance(found, dict) else None
 

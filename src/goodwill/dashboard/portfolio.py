@@ -9,6 +9,7 @@ import json
 import math
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, TypeAlias
 
 import pyarrow as pa
@@ -172,7 +173,14 @@ def _source(store: Store, as_of: dt.date, settings: Settings, rows: Rows | None,
 
 
 def _top_reason(text: Any) -> Reason | None:
-    return Reason.from_dict(json.loads(text)) if isinstance(text, str) and text else None
+    return _reason_of(text) if isinstance(text, str) and text else None
+
+
+@lru_cache(maxsize=4096)
+def _reason_of(text: str) -> Reason:
+    """A reason from its JSON text, kept (the first pages are shown again and again;
+    the reason is only read)."""
+    return Reason.from_dict(json.loads(text))
 
 
 def portfolio_page(
