@@ -57,8 +57,9 @@ class QualifyEvaluation:
     """Per as-of date and account qualified: its potential, the advice under each
     profile and its three-year value."""
 
-    #: as_of, account_id, group (``new`` or ``prospect``), potential, grouping,
-    #: advice_default, advice_minimum, value_3y
+    #: as_of, account_id, group (``new`` or ``prospect``), potential, lookalike_value
+    #: (the look-alikes' estimate alone), grouping, advice_default, advice_minimum,
+    #: buyer_test and quotes_many (under the evaluation profile), value_3y
     table: pd.DataFrame
     as_of: list[dt.date]
     #: the evaluation profile's minimum yearly value at each date
@@ -71,13 +72,14 @@ class QualifyEvaluation:
     def n(self, group: str = NEW) -> int:
         return len(self.rows(group))
 
-    def spearman(self, group: str = NEW) -> float:
-        """Spearman's rank correlation of the potential with the three-year value
-        (accounts without an estimate left out; ``nan`` for fewer than three)."""
-        rows = self.rows(group).dropna(subset=["potential"])
+    def spearman(self, group: str = NEW, column: str = "potential") -> float:
+        """Spearman's rank correlation of the potential (or another ``column``) with the
+        three-year value (accounts without an estimate left out; ``nan`` for fewer than
+        three)."""
+        rows = self.rows(group).dropna(subset=[column])
         if len(rows) < 3:
             return float("nan")
-        rho = spearmanr(rows["potential"], rows["value_3y"]).statistic
+        rho = spearmanr(rows[column], rows["value_3y"]).statistic
         return float(rho)
 
     def by_advice(self, profile: str = MINIMUM, group: str = NEW) -> pd.DataFrame:
@@ -187,9 +189,12 @@ def evaluate_date(
     frame = pd.DataFrame(
         {
             "potential": base["potential"].astype(float),
+            "lookalike_value": base["lookalike_value"].astype(float),
             "grouping": base["grouping"],
             "advice_default": base["advice"],
             "advice_minimum": strict["advice"].reindex(base.index),
+            "buyer_test": strict["buyer_test"].reindex(base.index),
+            "quotes_many": strict["quotes_many"].reindex(base.index),
             "value_3y": value.reindex(base.index).fillna(0.0),
             "ordered_after": base.index.isin(value.index),
         },
