@@ -10,10 +10,12 @@ order day at most ``qualify.new_account_days`` before it). For each:
   :mod:`goodwill.qualify.lookalike`), weighed with its own first orders for a new
   customer (:mod:`goodwill.qualify.firstorders`); *high* when at least the profile's
   ``min_yearly_value_eur``;
-- **effort** points: an address in a region outside the target regions (1), a small first order
-  from an account without high potential (1), asking ``qualify.quotes_many`` quotes or
-  more in the last 12 months and accepting fewer than ``qualify.quotes_won_share`` of
-  them (2); *high* from ``qualify.effort_high_points``.
+- **effort** points: an address in a region outside the target regions (1); from an
+  account without high potential, a small first order (1) and asking
+  ``qualify.quotes_many`` quotes or more in the last 12 months while accepting fewer
+  than ``qualify.quotes_won_share`` of them (2); *high* from
+  ``qualify.effort_high_points``. An account with high potential is worth a small
+  first order and many quotes: bigger customers ask more quotes.
 
 A first order is *small* below the ``qualify.small_first_order_percentile`` of all
 customers' first order days (test orders left out). A new account with a small first
@@ -184,8 +186,11 @@ def qualify(
     )
     frame["quotes_many"] = quotes_many
     far = ~frame["fit_region"] & frame["region"].notna()
+    # effort weighs against an account that brings too little for it: an account with
+    # high potential is worth a small first order and many quotes
+    low = ~frame["potential_ok"]
     frame["effort_points"] = (
-        far.astype(int) + (small & ~frame["potential_ok"]).astype(int) + 2 * quotes_many.astype(int)
+        far.astype(int) + (small & low).astype(int) + 2 * (quotes_many & low).astype(int)
     )
     frame["effort_high"] = frame["effort_points"] >= float(cfg["effort_high_points"])
     frame["buyer_test"] = small & (frame["lookalike_value"] >= buyer_test_potential)
