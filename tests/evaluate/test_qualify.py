@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -156,12 +157,38 @@ def test_the_figures_of_a_hand_made_table() -> None:
     assert ev.ratio() == pytest.approx(22.5 / 20) and ev.ratio(stat="median") == 22.5 / 20
 
 
-def test_a_short_world_says_so_in_one_line() -> None:
+@pytest.fixture
+def restore_lang() -> Iterator[None]:
+    """The CLI's language is process-wide: put it back after a test sets it."""
+    before = dict(context._state)
+    yield
+    context._state.clear()
+    context._state.update(before)
+
+
+def test_a_short_world_says_so_in_one_line(restore_lang: None) -> None:
     context.set_lang("en")
     with context.console.capture() as out:
         print_qualification(None)
     text = " ".join(out.get().split())
     assert text.startswith("Qualification not measured: the world is shorter than the 4 years")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_lines_evaluate_prints(
+    simulated: QualifyEvaluation, lang: str, restore_lang: None
+) -> None:
+    context.set_lang(lang)
+    with context.console.capture() as out:
+        print_qualification(simulated)
+    text = " ".join(out.get().split())
+    n = simulated.n()
+    if lang == "en":
+        assert f"Spearman correlation of {simulated.spearman():.2f} over {n} new accounts" in text
+        assert "decline politely" in text and "With the default strategy profile" in text
+    else:
+        assert f"Spearman-correlatie van {simulated.spearman():.2f} over {n} nieuwe klanten" in text
+        assert "beleefd afwijzen" in text and "Met het standaard strategieprofiel" in text
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,14 @@ from __future__ import annotations
 from rich.table import Table
 
 from goodwill.cli.context import _, console, lang
-from goodwill.evaluate.qualify import HORIZON_DAYS, MINIMUM, NEW, PROSPECT, QualifyEvaluation
+from goodwill.evaluate.qualify import (
+    DEFAULT,
+    HORIZON_DAYS,
+    MINIMUM,
+    NEW,
+    PROSPECT,
+    QualifyEvaluation,
+)
 from goodwill.i18n import N_, format_money, format_number
 from goodwill.report.words import QUALIFY_WORDS
 
@@ -76,5 +83,15 @@ def print_qualification(q: QualifyEvaluation | None) -> None:
             "decline politely ({median}× the median).",
             ratio=_times(q.ratio(MINIMUM, NEW)),
             median=_times(q.ratio(MINIMUM, NEW, "median")),
+        )
+    )
+    counts = q.by_advice(DEFAULT, NEW)["n"]
+    console.print(
+        _(
+            "With the default strategy profile (everything fits, no minimum): {pursue} to "
+            "pursue, {serve} to serve efficiently, {decline} to decline politely.",
+            pursue=format_number(int(counts["pursue"]), lg),
+            serve=format_number(int(counts["serve_efficiently"]), lg),
+            decline=format_number(int(counts["decline_politely"]), lg),
         )
     )
