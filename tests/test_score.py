@@ -223,6 +223,7 @@ def test_score_and_evaluate_commands(world: Path, tmp_path: Path) -> None:
     assert "ROC AUC" in ev.stdout and "oracle" in ev.stdout and "baseline" in ev.stdout
     assert "Relationship level as of" in ev.stdout and "Response to our attention" in ev.stdout
     assert "Payment score over" in ev.stdout and "Neglected new accounts" in ev.stdout
+    assert "Qualification not measured: the world is shorter than the 4 years" in ev.stdout
 
 
 def test_backtest_health_and_fit_on_own_history(world: Path, tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ def test_english_table_and_every_account_to_csv(db: Path, strategy: Path, tmp_pa
     out = tmp_path / "qualify.csv"
     text = _run("qualify", "--db", str(db), "--as-of", str(AS_OF), "--strategy", str(strategy),
                 "--lang", "en", "--out", str(out))  # fmt: skip
-    assert "Qualified 11 prospects and new accounts as of 2025-06-30: 3 to pursue, 6 to " \
+    assert "Qualified 11 prospects and new accounts as of 2025-06-30: 4 to pursue, 5 to " \
         "serve efficiently, 2 to decline politely; 1 buyer's test(s)." in text  # fmt: skip
     assert "N_TEST" in text and "buyer's test" in text and "decline politely" in text
     written = pd.read_csv(out, index_col="account_id")
@@ -52,7 +52,7 @@ def test_english_table_and_every_account_to_csv(db: Path, strategy: Path, tmp_pa
 def test_dutch_table(db: Path, strategy: Path) -> None:
     text = _run("qualify", "--db", str(db), "--as-of", str(AS_OF), "--strategy", str(strategy),
                 "--lang", "nl")  # fmt: skip
-    assert "3 volop oppakken, 6 efficiënt bedienen, 2 beleefd afwijzen" in text
+    assert "4 volop oppakken, 5 efficiënt bedienen, 2 beleefd afwijzen" in text
     assert "inkoperstest" in text and "volop oppakken" in text
 
 

@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from goodwill.qualify.lookalike import customer_values, lookalike_potential, size_band
+from goodwill.qualify.lookalike import (
+    MIN_FIT,
+    customer_values,
+    lookalike_potential,
+    size_band,
+    size_elasticity,
+)
 from goodwill.store import Store
 from tests.qualify.world import AS_OF, ESTABLISHED
 
@@ -71,6 +77,33 @@ def test_a_lower_minimum_keeps_the_finer_grouping(customers: pd.DataFrame) -> No
     got = lookalike_potential(_targets(("zuid", "food", 20, "Zuid")), customers, 2)
     assert got.loc["zuid", "grouping"] == "segment_size_region"
     assert got.loc["zuid", "potential"] == 15000.0 and got.loc["zuid", "lookalikes"] == 2
+
+
+def test_values_scaled_to_the_size_of_the_account() -> None:
+    # value = 100 × employees ** 0.8 (food) and twice that (bouw): elasticity 0.8
+    emp = np.array([2, 5, 8, 12, 20, 35, 60, 90, 150, 400] * 4, dtype=float)
+    seg = ["food"] * 20 + ["bouw"] * 20
+    customers = pd.DataFrame(
+        {"segment": seg, "region": "Noord", "employees": emp,
+         "value": 100 * emp**0.8 * np.where(np.array(seg) == "bouw", 2.0, 1.0)},
+        index=[f"C{i}" for i in range(len(emp))],
+    )  # fmt: skip
+    assert size_elasticity(customers) == pytest.approx(0.8)
+    targets = _targets(("f30", "food", 30, "Noord"), ("b7", "bouw", 7, "Zuid"),
+                       ("f?", "food", None, "Noord"))  # fmt: skip
+    got = lookalike_potential(targets, customers)
+    # every look-alike scaled to 30 employees brings the same: the spread is nil
+    assert got.loc["f30", "potential"] == pytest.approx(100 * 30**0.8)
+    assert got.loc["f30", "potential_low"] == pytest.approx(100 * 30**0.8)
+    assert got.loc["f30", "grouping"] == "segment_size_region"
+    assert got.loc["b7", "potential"] == pytest.approx(200 * 7**0.8)  # segment and size
+    # size not known: the plain median of the segment
+    assert got.loc["f?", "potential"] == pytest.approx(customers["value"][:20].median())
+    # too few customers to fit on, or told not to scale: unscaled medians
+    assert size_elasticity(customers.iloc[: MIN_FIT - 1]) == 0.0
+    plain = lookalike_potential(targets, customers, elasticity=0.0)
+    band = customers[(customers["segment"] == "food") & (emp >= 10) & (emp < 50)]
+    assert plain.loc["f30", "potential"] == pytest.approx(band["value"].median())
 
 
 def test_no_customers_no_estimate() -> None:

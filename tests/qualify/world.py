@@ -58,7 +58,7 @@ CANDIDATES = {
     "P_PURSUE": ("prospect", "food", "NL", "Zuid", 20, None),  # 4,000 high, fits
     "P_SERVE_LOW": ("prospect", "food", "NL", "Noord", 20, None),  # 3,000 low, fits
     "P_SERVE_MISFIT": ("prospect", "bouw", "NL", "Noord", 5, None),  # 3,500 (all), bouw
-    "P_SERVE_EFFORT": ("prospect", "food", "NL", "Noord", 300, None),  # 4,500, 4 quotes
+    "P_PURSUE_QUOTES": ("prospect", "food", "NL", "Noord", 300, None),  # 4,500, 4 quotes
     "P_DECLINE_MISFIT": ("prospect", "food", "DE", "Noord", 20, None),  # low, DE
     "P_DECLINE_EFFORT": ("prospect", "food", "NL", "Noord", 20, None),  # low, 3 quotes
     "P_UNKNOWN": ("prospect", "", "NL", "Noord", 20, None),  # segment unknown, 3,500
@@ -71,7 +71,7 @@ EXPECTED = {
     "P_PURSUE": "pursue",
     "P_SERVE_LOW": "serve_efficiently",
     "P_SERVE_MISFIT": "serve_efficiently",
-    "P_SERVE_EFFORT": "serve_efficiently",
+    "P_PURSUE_QUOTES": "pursue",
     "P_DECLINE_MISFIT": "decline_politely",
     "P_DECLINE_EFFORT": "decline_politely",
     "P_UNKNOWN": "serve_efficiently",
@@ -93,7 +93,10 @@ QUOTES = [
     ("Q8", "S1", "2025-02-01", 9999, "lost", "2025-02-15", "Concurrent C"),  # a supplier
     ("Q9", "E6", "2025-05-01", 1500, "won", "2025-05-20", ""),
     # quotes asked of us by two prospects, none accepted
-    *[(f"QE{i}", "P_SERVE_EFFORT", f"2025-0{i + 1}-10", 100, "declined", "", "") for i in range(4)],
+    *[
+        (f"QE{i}", "P_PURSUE_QUOTES", f"2025-0{i + 1}-10", 100, "declined", "", "")
+        for i in range(4)
+    ],
     *[
         (f"QD{i}", "P_DECLINE_EFFORT", f"2025-0{i + 1}-10", 100, "requested", "", "")
         for i in range(3)

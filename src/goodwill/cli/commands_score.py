@@ -266,6 +266,9 @@ def evaluate_command(
                 flagged=sv.flagged,
             )
         )
+    from goodwill.cli.evaluate_qualify import print_qualification
+
+    print_qualification(result.qualification)
     for note in result.notes:
         console.print(note)
 

@@ -24,6 +24,7 @@ from goodwill.errors import GoodwillError
 from goodwill.evaluate.level import LevelEvaluation, evaluate_levels
 from goodwill.evaluate.metrics import precision_at, roc_auc
 from goodwill.evaluate.payments import PaymentEvaluation, evaluate_payments
+from goodwill.evaluate.qualify import QualifyEvaluation, evaluate_qualification
 from goodwill.evaluate.responsiveness import (
     ResponseEvaluation,
     evaluate_responsiveness,
@@ -75,6 +76,9 @@ class Evaluation:
     #: the neglect list against the truth's neglected new accounts, at the last month
     #: end and a year before it, pooled (None when the truth has no neglected)
     service: ServiceEvaluation | None = None
+    #: the potential and advice for new accounts against their next three years (None
+    #: when the world is shorter than the four years that takes)
+    qualification: QualifyEvaluation | None = None
 
     def best_baseline(self) -> tuple[str, float]:
         base = {k: v for k, v in self.auc.items() if k.startswith("baseline")}
@@ -108,6 +112,7 @@ def evaluate_world(
     response: ResponseEvaluation | None = None
     payments: PaymentEvaluation | None = None
     service: ServiceEvaluation | None = None
+    qualification: QualifyEvaluation | None = None
     settings = settings or Settings.load()
     notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="goodwill-evaluate-") as tmp:
@@ -162,6 +167,7 @@ def evaluate_world(
                     [evaluate_service(store, truth, day, settings=defaults)
                      for day in (year_before, profile_day) if day >= first]
                 )  # fmt: skip
+            qualification = evaluate_qualification(store, defaults, truth)
     data = pd.concat(frames)
     data["churn_on"] = churn_on.reindex(data.index).to_numpy()
     alive = data["churn_on"].isna() | (data["churn_on"] > data["as_of"])
@@ -228,4 +234,5 @@ def evaluate_world(
         responsiveness=response,
         payments=payments,
         service=service,
+        qualification=qualification,
     )

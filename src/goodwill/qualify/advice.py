@@ -6,18 +6,22 @@ order day at most ``qualify.new_account_days`` before it). For each:
 
 - **fit** with the strategy profile: segment, country, region and size (employees), each
   met or not (a value not known does not meet a criterion the profile sets);
-- **potential**: the look-alike estimate of its yearly value
-  (:mod:`goodwill.qualify.lookalike`); *high* when at least the profile's
+- **potential**: the estimate of its yearly value: the look-alikes' (scaled to its size,
+  :mod:`goodwill.qualify.lookalike`), weighed with its own first orders for a new
+  customer (:mod:`goodwill.qualify.firstorders`); *high* when at least the profile's
   ``min_yearly_value_eur``;
-- **effort** points: an address in a region outside the target regions (1), a small first order
-  from an account without high potential (1), asking ``qualify.quotes_many`` quotes or
-  more in the last 12 months and accepting fewer than ``qualify.quotes_won_share`` of
-  them (2); *high* from ``qualify.effort_high_points``.
+- **effort** points: an address in a region outside the target regions (1); from an
+  account without high potential, a small first order (1) and asking
+  ``qualify.quotes_many`` quotes or more in the last 12 months while accepting fewer
+  than ``qualify.quotes_won_share`` of them (2); *high* from
+  ``qualify.effort_high_points``. An account with high potential is worth a small
+  first order and many quotes: bigger customers ask more quotes.
 
 A first order is *small* below the ``qualify.small_first_order_percentile`` of all
 customers' first order days (test orders left out). A new account with a small first
-order and a potential of at least the profile's minimum *and* the median established
-customer's value is flagged ``buyer_test``: a buyer testing how a new customer is served.
+order whose look-alikes' estimate is at least the profile's minimum *and* the median
+established customer's value is flagged ``buyer_test``: a buyer testing how a new
+customer is served (judged on the look-alikes, as the small order itself is the test).
 
 Advice:
 
@@ -42,6 +46,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from goodwill.qualify.firstorders import first_order_potential
 from goodwill.qualify.lookalike import GROUPINGS, customer_values, lookalike_potential
 from goodwill.qualify.profile import StrategyProfile
 from goodwill.settings import Settings
@@ -156,7 +161,8 @@ def qualify(
     profile = profile or StrategyProfile()
     cfg = settings["qualify"]
     frame = candidates(con, as_of, int(cfg["new_account_days"]))
-    customers = customer_values(con, as_of, float(settings["value"]["default_margin_rate"]))
+    rate = float(settings["value"]["default_margin_rate"])
+    customers = customer_values(con, as_of, rate)
     pct = float(cfg["small_first_order_percentile"])
     small_below = first_order_threshold(con, as_of, pct)
     median_value = float(customers["value"].median()) if len(customers) else float("nan")
@@ -164,7 +170,12 @@ def qualify(
 
     frame = frame.join(_fit(frame, profile))
     frame["fits"] = frame[[f"fit_{c}" for c in CRITERIA]].all(axis=1)
-    frame = frame.join(lookalike_potential(frame, customers, int(cfg["min_lookalikes"])))
+    least = int(cfg["min_lookalikes"])
+    prior = lookalike_potential(frame, customers, least)
+    estimate = first_order_potential(con, as_of, frame, customers, prior, rate, least)
+    frame = frame.join(prior[["potential", "lookalikes", "grouping"]].rename(
+        columns={"potential": "lookalike_value"}))  # fmt: skip
+    frame = frame.join(estimate[["potential", "potential_low", "potential_high", "order_days"]])
     frame["potential_ok"] = frame["potential"] >= profile.min_yearly_value_eur
 
     is_new = frame["kind"].eq("customer") & frame["first_order"].notna()
@@ -175,11 +186,14 @@ def qualify(
     )
     frame["quotes_many"] = quotes_many
     far = ~frame["fit_region"] & frame["region"].notna()
+    # effort weighs against an account that brings too little for it: an account with
+    # high potential is worth a small first order and many quotes
+    low = ~frame["potential_ok"]
     frame["effort_points"] = (
-        far.astype(int) + (small & ~frame["potential_ok"]).astype(int) + 2 * quotes_many.astype(int)
+        far.astype(int) + (small & low).astype(int) + 2 * (quotes_many & low).astype(int)
     )
     frame["effort_high"] = frame["effort_points"] >= float(cfg["effort_high_points"])
-    frame["buyer_test"] = small & (frame["potential"] >= buyer_test_potential)
+    frame["buyer_test"] = small & (frame["lookalike_value"] >= buyer_test_potential)
 
     pursue = (frame["fits"] & frame["potential_ok"] & ~frame["effort_high"]) | (
         frame["fits"] & frame["buyer_test"]
@@ -199,7 +213,7 @@ def qualify(
 
     records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
     reasons = {
-        str(acc): _reasons(row, profile, pct, capacity)
+        str(acc): _reasons(row, profile, pct, capacity, as_of)
         for acc, row in zip(frame.index, records, strict=True)
     }
     return Qualification(frame, reasons, small_below, buyer_test_potential)
@@ -211,7 +225,11 @@ def _reason(signal: str, code: str, weight: float, **params: Any) -> Reason:
 
 
 def _reasons(
-    row: dict[str, Any], profile: StrategyProfile, pct: float, capacity: int | None
+    row: dict[str, Any],
+    profile: StrategyProfile,
+    pct: float,
+    capacity: int | None,
+    as_of: dt.date,
 ) -> list[Reason]:
     """The reasons behind one account's advice, what decided it first."""
     advice = row["advice"]
@@ -237,6 +255,15 @@ def _reasons(
     else:
         code = "qualify_potential_high" if row["potential_ok"] else "qualify_potential_low"
         weight = in_favour if row["potential_ok"] else against + 0.2
+        extra: dict[str, Any] = {}
+        if row["order_days"] > 0:  # the estimate weighs the account's own first orders
+            code += "_orders"
+            first = row["first_order"]
+            extra = {
+                "orders": int(row["order_days"]),
+                "days": (as_of - first).days if isinstance(first, dt.date) else 0,
+                "lookalike": round(float(row["lookalike_value"])),
+            }
         out.append(
             _reason(
                 "potential",
@@ -247,6 +274,7 @@ def _reasons(
                 low=round(float(row["potential_low"])),
                 high=round(float(row["potential_high"])),
                 min=round(profile.min_yearly_value_eur),
+                **extra,
             )
         )
         if row["grouping"] != next(iter(GROUPINGS)):

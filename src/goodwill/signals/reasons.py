@@ -172,6 +172,16 @@ TEMPLATES: dict[str, str] = {
         "{n} look-alike customers bring a median €{value} a year (half of them €{low} to "
         "€{high}), below our minimum of €{min}"
     ),
+    "qualify_potential_high_orders": N_(
+        "{orders} order day(s) in the {days} days since its first order, weighed with {n} "
+        "look-alike customers (median €{lookalike} a year): about €{value} a year (€{low} to "
+        "€{high}), at least our minimum of €{min}"
+    ),
+    "qualify_potential_low_orders": N_(
+        "{orders} order day(s) in the {days} days since its first order, weighed with {n} "
+        "look-alike customers (median €{lookalike} a year): about €{value} a year (€{low} to "
+        "€{high}), below our minimum of €{min}"
+    ),
     "qualify_potential_unknown": N_(
         "no established customers to compare with: the potential is not known"
     ),
