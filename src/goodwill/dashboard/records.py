@@ -15,14 +15,15 @@ import duckdb
 
 
 @lru_cache(maxsize=64)
-def _row_type(names: tuple[str, ...]) -> Any:
+def row_type(names: tuple[str, ...]) -> Any:
+    """The named tuple type of rows with the columns ``names`` (one per set of names)."""
     return namedtuple("Row", names)  # type: ignore[misc]
 
 
 def records(cursor: duckdb.DuckDBPyConnection) -> list[Any]:
     """The rows of the query just run on ``cursor``, as named tuples of its columns."""
     names = tuple(str(d[0]) for d in cursor.description or ())
-    row = _row_type(names)
+    row = row_type(names)
     return [row._make(values) for values in cursor.fetchall()]
 
 

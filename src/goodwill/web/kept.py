@@ -19,6 +19,7 @@ import pyarrow as pa
 from goodwill.dashboard.listing import listed_sql
 from goodwill.dashboard.payments import payments_rows
 from goodwill.dashboard.portfolio import group_rows, portfolio_rows
+from goodwill.dashboard.portfolio_index import PortfolioIndex, portfolio_index
 from goodwill.store import Store
 from goodwill.web.state import WebState
 
@@ -27,6 +28,7 @@ __all__ = [
     "kept_listed_table",
     "kept_payments_rows",
     "kept_payments_table",
+    "kept_portfolio_index",
     "kept_portfolio_rows",
     "kept_portfolio_table",
     "warm",
@@ -65,6 +67,17 @@ def kept_group_table(state: WebState, store: Store, as_of: dt.date) -> str:
         lambda: _in_memory(store, "groups", group_rows(kept_portfolio_rows(state, store, as_of))),
     )
     return name
+
+
+def kept_portfolio_index(state: WebState, store: Store, as_of: dt.date) -> PortfolioIndex:
+    """The snapshot's portfolio in memory as arrays (:mod:`goodwill.dashboard.
+    portfolio_index`), made once per snapshot and write: the portfolio page's table,
+    counts, groups and chart without a query."""
+    index: PortfolioIndex = state.cached(
+        ("portfolio_index", as_of),
+        lambda: portfolio_index(store, kept_portfolio_table(state, store, as_of), as_of),
+    )
+    return index
 
 
 def kept_listed_table(state: WebState, store: Store, as_of: dt.date) -> str:
@@ -144,6 +157,7 @@ def warm(state: WebState) -> None:
             kept_portfolio_rows(state, store, as_of)
             kept_portfolio_table(state, store, as_of)
             kept_group_table(state, store, as_of)
+            kept_portfolio_index(state, store, as_of)
             kept_listed_table(state, store, as_of)
             kept_payments_table(state, store, as_of)
     except Exception:

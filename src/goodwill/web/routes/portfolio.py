@@ -8,18 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from goodwill.dashboard.portfolio import (
-    LEVELS,
-    PortfolioFilter,
-    account_groups,
-    portfolio_chart_data,
-    portfolio_page,
-)
+from goodwill.dashboard.portfolio import LEVELS, PortfolioFilter, filter_choices
 from goodwill.i18n import gettext
 from goodwill.store import Store
 from goodwill.web.chart_json import EncodedChart
 from goodwill.web.formatting import WORDS
-from goodwill.web.kept import kept_group_table, kept_portfolio_table
+from goodwill.web.kept import kept_portfolio_index, kept_portfolio_table
 from goodwill.web.principals import AccountManager
 from goodwill.web.templating import is_fragment, render, request_lang, state_of
 
@@ -71,15 +65,8 @@ def _chart(request: Request, filters: PortfolioFilter) -> EncodedChart | None:
             as_of = state.latest_as_of(store)
             if as_of is None:
                 return None
-            chart = portfolio_chart_data(
-                store,
-                as_of,
-                state.settings,
-                filters,
-                labels=labels,
-                limit=CHART_POINTS,
-                rows=snapshot_rows(request, store, as_of),
-            )
+            index = kept_portfolio_index(state, store, as_of)
+        chart = index.chart(filters, labels=labels, limit=CHART_POINTS)
         meta = {"total": chart.total, "shown": chart.shown, "sampled": chart.sampled}
         return EncodedChart.of_json(meta, chart.json)
 
@@ -109,20 +96,14 @@ def portfolio(
         as_of = state.latest_as_of(store)
         if as_of is None:
             return render(request, "empty.html", {"page_id": "portfolio"})
-        table = portfolio_page(
-            store,
-            as_of,
-            state.settings,
-            filters,
-            sort=sort,
-            descending=dir == "desc",
-            page=page,
-            per_page=per_page,
-            rows=snapshot_rows(request, store, as_of),
+        index = kept_portfolio_index(state, store, as_of)
+        choices = filter_choices(
+            store, as_of, rows=snapshot_rows(request, store, as_of), scope=filters.scope
         )
-        groups, n_groups = account_groups(
-            store, as_of, state.settings, filters, grouped=kept_group_table(state, store, as_of)
-        )
+    table = index.page(
+        filters, sort=sort, descending=dir == "desc", page=page, per_page=per_page, choices=choices
+    )
+    groups, n_groups = index.groups(filters)
     context = {
         "page_id": "portfolio",
         "as_of": as_of,
