@@ -65,6 +65,13 @@ def _number(value: Any) -> float | None:
     return None if value is None or value != value else float(value)
 
 
+def _ranks(values: Sequence[Any]) -> np.ndarray:
+    """Each value's place among the distinct values in order (0 for a missing one)."""
+    distinct = sorted({v for v in values if v is not None})
+    place = {v: i for i, v in enumerate(distinct)}
+    return np.array([place.get(v, 0) if v is not None else 0 for v in values], dtype=np.int64)
+
+
 def _json_number(value: float) -> str:
     return json.dumps(value)
 
@@ -88,6 +95,19 @@ class PortfolioIndex:
     neglected: np.ndarray
     #: rows that can belong to a group (a parent, or an account with one)
     grouped: np.ndarray
+    #: rows with a parent
+    has_parent: np.ndarray
+    #: health, revenue_12m, clv_12m, net_value as floats (NaN for missing)
+    numbers: dict[str, np.ndarray]
+    #: each row's place among the account ids in order
+    id_rank: np.ndarray
+    #: per group code: its id, its name (the parent's, else its id) and its place among
+    #: the group ids in order
+    group_ids: list[str]
+    group_names: list[str]
+    group_rank: np.ndarray
+    #: per row: the code of the group it is the parent of (-1: none)
+    own_group: np.ndarray
     #: per account: the chart point's values as JSON text
     points: dict[str, np.ndarray]
     _orders: dict[tuple[str, bool, str | None], np.ndarray] = field(default_factory=dict)
@@ -126,12 +146,9 @@ class PortfolioIndex:
             if scope is not None:
                 owners = self.columns["group_owner"]
                 values = [v if o == scope else None for v, o in zip(values, owners, strict=True)]
-            ids = self.columns["account_id"]
-            by_id = sorted(range(len(values)), key=ids.__getitem__)
-            present = [i for i in by_id if values[i] is not None]
-            missing = [i for i in by_id if values[i] is None]
-            present.sort(key=values.__getitem__, reverse=descending)  # stable: ids stay up
-            found = np.array(present + missing, dtype=np.int64)
+            missing = np.array([v is None for v in values], dtype=bool)
+            ranks = _ranks(values)
+            found = np.lexsort((self.id_rank, -ranks if descending else ranks, missing))
             with self._lock:
                 self._orders[key] = found
         return found
@@ -186,61 +203,56 @@ class PortfolioIndex:
     # -- the groups --------------------------------------------------------------------
     def groups(self, filters: PortfolioFilter, *, limit: int = 20) -> tuple[list[Any], int]:
         """What :func:`~goodwill.dashboard.portfolio.account_groups` gives."""
-        members = np.flatnonzero(self.mask(filters) & self.grouped)
-        ids = self.columns["account_id"]
-        parent = self.columns["parent_id"]
-        found: dict[str, dict[str, Any]] = {}
-        for i in members.tolist():
-            gid = parent[i] if parent[i] is not None else ids[i]
-            g = found.get(gid)
-            if g is None:
-                g = found[gid] = {
-                    "members": 0, "revenue_12m": None, "clv_12m": None, "net_value": None,
-                    "lowest_health": None, "needing_attention": 0, "group_name": None,
-                    "own_name": None, "has_parent": False,
-                }  # fmt: skip
-            g["members"] += 1
-            for col in ("revenue_12m", "clv_12m", "net_value"):
-                v = self.columns[col][i]
-                if v is not None:
-                    g[col] = v if g[col] is None else g[col] + v
-            h = self.columns["health"][i]
-            if h is not None and (g["lowest_health"] is None or h < g["lowest_health"]):
-                g["lowest_health"] = h
-            g["needing_attention"] += bool(self.attention[i])
-            if g["group_name"] is None and self.columns["group_name"][i] is not None:
-                g["group_name"] = self.columns["group_name"][i]
-            if ids[i] == gid and g["own_name"] is None:
-                g["own_name"] = self.columns["name"][i]
-            g["has_parent"] = g["has_parent"] or parent[i] is not None
-        kept = {gid: g for gid, g in found.items() if g["members"] > 1 or g["has_parent"]}
+        at = np.flatnonzero(self.mask(filters) & self.grouped)
+        codes, table = self.group_id
+        n = len(table)
+        member = codes[at]
+        members = np.bincount(member, minlength=n)
+        has_parent = np.bincount(member, weights=self.has_parent[at], minlength=n) > 0
+        attention = np.bincount(member, weights=self.attention[at], minlength=n)
+        sums = {}
+        for col in ("revenue_12m", "clv_12m", "net_value"):
+            v = self.numbers[col][at]
+            known = ~np.isnan(v)
+            total = np.bincount(member[known], weights=v[known], minlength=n)
+            counted = np.bincount(member[known], minlength=n)
+            sums[col] = np.where(counted > 0, total, np.nan)
+        lowest = np.full(n, np.inf)
+        h = self.numbers["health"][at]
+        known = ~np.isnan(h)
+        np.minimum.at(lowest, member[known], h[known])
+        lowest[np.isinf(lowest)] = np.nan
+        chosen = (members > 1) | has_parent
         if filters.scope is not None:
-            owners = self.columns["owner"]
-            own = {
-                ids[i] for i in np.flatnonzero(self.grouped).tolist() if owners[i] == filters.scope
-            }
-            kept = {gid: g for gid, g in kept.items() if gid in own}
-        ranked = sorted(kept, key=str)
-        with_value = [gid for gid in ranked if kept[gid]["revenue_12m"] is not None]
-        without = [gid for gid in ranked if kept[gid]["revenue_12m"] is None]
-        with_value.sort(key=lambda gid: kept[gid]["revenue_12m"], reverse=True)
+            own_codes = self.own_group[self.grouped & self.owned(filters.scope)]
+            own = np.zeros(n, dtype=bool)
+            own[own_codes[own_codes >= 0]] = True  # the groups whose parent they own
+            chosen &= own
+        picked = np.flatnonzero(chosen)
+        revenue = sums["revenue_12m"][picked]
+        order = np.lexsort((self.group_rank[picked], -np.nan_to_num(revenue), np.isnan(revenue)))
         group_row = row_type(_GROUP_COLUMNS)
         out = [
             group_row(
-                gid,
-                g["group_name"] or g["own_name"] or gid,
-                g["members"],
-                g["revenue_12m"],
-                g["clv_12m"],
-                g["net_value"],
-                g["lowest_health"],
-                g["needing_attention"],
-                len(kept),
+                self.group_ids[g],
+                self.group_names[g],
+                int(members[g]),
+                _number(sums["revenue_12m"][g]),
+                _number(sums["clv_12m"][g]),
+                _number(sums["net_value"][g]),
+                _number(lowest[g]),
+                int(attention[g]),
+                len(picked),
             )
-            for gid in (with_value + without)[: int(limit)]
-            for g in (kept[gid],)
+            for g in picked[order][: int(limit)].tolist()
         ]
-        return out, len(kept)
+        return out, len(picked)
+
+    def owned(self, owner: str) -> np.ndarray:
+        """The rows of ``owner``."""
+        codes, table = self.codes["owner"]
+        code = table.get(owner)
+        return codes == code if code is not None else np.zeros(len(self.rows), dtype=bool)
 
     # -- the chart ---------------------------------------------------------------------
     def chart(
@@ -323,20 +335,39 @@ def portfolio_index(store: Store, table: str, as_of: dt.date) -> PortfolioIndex:
         "names": [json.dumps(v or "", ensure_ascii=False) for v in columns.get("name", [])],
         "attention": ["true" if v else "false" for v in columns.get("needs_attention", [])],
     }
-    return PortfolioIndex(
+    group_codes, group_table = _codes(
+        [p if p is not None else a for p, a in zip(parents, ids, strict=True)]
+    )
+    name_of = dict(zip(ids, columns.get("name", []), strict=True))
+    group_ids = list(group_table)
+    index = PortfolioIndex(
         as_of=as_of,
         rows=rows,
         columns=columns,
         codes={n: _codes(columns.get(n, [])) for n in _CODED},
-        group_id=_codes([p if p is not None else a for p, a in zip(parents, ids, strict=True)]),
+        group_id=(group_codes, group_table),
         attention=flag("needs_attention"),
         at_risk=flag("at_risk_alive"),
         watch=flag("watch_alive"),
         credit=flag("credit_flag"),
         neglected=flag("neglected_flag"),
         grouped=flag("can_group"),
+        has_parent=np.array([p is not None for p in parents], dtype=bool),
+        numbers={
+            c: np.array([np.nan if v is None else v for v in columns.get(c, [])], dtype=float)
+            for c in ("health", "revenue_12m", "clv_12m", "net_value")
+        },
+        id_rank=_ranks(ids),
+        group_ids=[str(g) for g in group_ids],
+        group_names=[str(name_of.get(g) or g) for g in group_ids],
+        group_rank=_ranks(group_ids),
+        own_group=np.array([group_table.get(a, -1) for a in ids], dtype=np.int64),
         points={k: np.array(v, dtype=object) for k, v in points.items()},
     )
+    for sort in SORTS:  # every order now, not in the first requests that sort by it
+        for descending in (False, True):
+            index.order(sort, descending)
+    return index
 
 
 def _finite(value: Any) -> bool:
