@@ -35,7 +35,7 @@ from goodwill.store import Store
 log = logging.getLogger("goodwill.rescore")
 
 #: the child's niceness (Linux: 0 is normal, 19 the lowest priority)
-NICENESS = 10
+NICENESS = 19
 #: the tables a snapshot writes (see goodwill.score.save_snapshot)
 SNAPSHOT_TABLES = ("health_snapshots", "snapshot_runs")
 _ATTACHED = "goodwill_rescored"
