@@ -30,7 +30,7 @@ from goodwill.dashboard.listing import AccountQuery, account_list
 from goodwill.dashboard.portfolio import PortfolioFilter
 from goodwill.dashboard.snapshots import snapshot_slice
 from goodwill.web.audit import viewed
-from goodwill.web.kept import kept_listed_table
+from goodwill.web.kept import kept_listed_table, kept_listing_index
 from goodwill.web.templating import state_of
 
 router = APIRouter(tags=["accounts"])
@@ -83,7 +83,14 @@ def list_accounts(
     with state.reading() as store:
         as_of = state.latest_as_of(store)
         listed = kept_listed_table(state, store, as_of) if as_of is not None else None
-        found, total = account_list(
+        indexed = (
+            kept_listing_index(state, store, as_of).accounts(
+                query, sort=sort, descending=order == "desc", offset=offset, limit=limit
+            )
+            if as_of is not None
+            else None
+        )
+        found, total = indexed or account_list(
             store,
             as_of,
             state.settings,

@@ -17,6 +17,7 @@ import threading
 import pyarrow as pa
 
 from goodwill.dashboard.listing import listed_sql
+from goodwill.dashboard.listing_index import ListingIndex, listing_index
 from goodwill.dashboard.payments import payments_rows
 from goodwill.dashboard.portfolio import group_rows, portfolio_rows
 from goodwill.dashboard.portfolio_index import PortfolioIndex, portfolio_index
@@ -26,6 +27,7 @@ from goodwill.web.state import WebState
 __all__ = [
     "kept_group_table",
     "kept_listed_table",
+    "kept_listing_index",
     "kept_payments_rows",
     "kept_payments_table",
     "kept_portfolio_index",
@@ -90,6 +92,17 @@ def kept_listed_table(state: WebState, store: Store, as_of: dt.date) -> str:
         lambda: _in_memory(store, "listed", listed_sql(kept_portfolio_table(state, store, as_of))),
     )
     return name
+
+
+def kept_listing_index(state: WebState, store: Store, as_of: dt.date) -> ListingIndex:
+    """Every account with the snapshot's figures in memory as arrays
+    (:mod:`goodwill.dashboard.listing_index`), made once per snapshot and write: the
+    REST API's account list without a query."""
+    index: ListingIndex = state.cached(
+        ("listing_index", as_of),
+        lambda: listing_index(store, kept_listed_table(state, store, as_of)),
+    )
+    return index
 
 
 #: the in-memory database of the kept tables (attached to the store's database, so
@@ -159,6 +172,7 @@ def warm(state: WebState) -> None:
             kept_group_table(state, store, as_of)
             kept_portfolio_index(state, store, as_of)
             kept_listed_table(state, store, as_of)
+            kept_listing_index(state, store, as_of)
             kept_payments_table(state, store, as_of)
     except Exception:
         log.exception("making the pages' kept values ahead of the requests failed")
