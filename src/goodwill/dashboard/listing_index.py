@@ -15,7 +15,7 @@ import numpy as np
 
 from goodwill.dashboard.listing import LIST_SORTS, AccountQuery
 from goodwill.dashboard.portfolio import NEEDS_ATTENTION
-from goodwill.dashboard.portfolio_index import _codes, _ranks
+from goodwill.dashboard.portfolio_index import _codes, _ranks, order_by
 from goodwill.dashboard.records import dict_rows
 from goodwill.store import Store
 
@@ -77,10 +77,7 @@ class ListingIndex:
         key = (sort, descending)
         found = self._orders.get(key)
         if found is None:
-            values = self.columns[_SORT_COLUMNS[sort]]
-            missing = np.array([v is None for v in values], dtype=bool)
-            ranks = _ranks(values)
-            found = np.lexsort((self.id_rank, -ranks if descending else ranks, missing))
+            found = order_by(self.columns[_SORT_COLUMNS[sort]], self.id_rank, descending)
             with self._lock:
                 self._orders[key] = found
         return found

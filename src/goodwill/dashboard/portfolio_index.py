@@ -65,6 +65,15 @@ def _number(value: Any) -> float | None:
     return None if value is None or value != value else float(value)
 
 
+def order_by(values: Sequence[Any], id_rank: np.ndarray, descending: bool) -> np.ndarray:
+    """Positions of ``values`` in order (NULLS LAST either way), ties by ``id_rank``
+    (each row's place among the account ids): SQL's ``ORDER BY v NULLS LAST, account_id``."""
+    missing = np.array([v is None for v in values], dtype=bool)
+    ranks = _ranks(values)
+    found: np.ndarray = np.lexsort((id_rank, -ranks if descending else ranks, missing))
+    return found
+
+
 def _ranks(values: Sequence[Any]) -> np.ndarray:
     """Each value's place among the distinct values in order (0 for a missing one)."""
     distinct = sorted({v for v in values if v is not None})
@@ -146,9 +155,7 @@ class PortfolioIndex:
             if scope is not None:
                 owners = self.columns["group_owner"]
                 values = [v if o == scope else None for v, o in zip(values, owners, strict=True)]
-            missing = np.array([v is None for v in values], dtype=bool)
-            ranks = _ranks(values)
-            found = np.lexsort((self.id_rank, -ranks if descending else ranks, missing))
+            found = order_by(values, self.id_rank, descending)
             with self._lock:
                 self._orders[key] = found
         return found
