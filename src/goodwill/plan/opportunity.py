@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from goodwill.plan.purpose import Purpose
-from goodwill.qualify import StrategyProfile, growth_potential, qualify
+from goodwill.qualify import StrategyProfile, comparable, growth_potential, qualify
 from goodwill.settings import Settings
 
 BUYER_TEST, GROWTH = "buyer_test", "growth"
@@ -68,7 +68,8 @@ def _growth(
     con: duckdb.DuckDBPyConnection, as_of: dt.date, settings: Settings, win: float
 ) -> pd.DataFrame:
     growth, missing = growth_potential(con, as_of, settings)
-    growth = growth[(growth["growth"] > 0) & (growth["grouping"] != "all")]
+    growth = comparable(growth)
+    growth = growth[growth["growth"] > 0]
     named = missing.groupby("account_id", sort=False).head(CATEGORIES_NAMED)
     categories = named.groupby("account_id", sort=False)["category"].agg(tuple)
     return pd.DataFrame(
