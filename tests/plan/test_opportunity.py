@@ -6,6 +6,9 @@ hand-made numbers."""
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -201,3 +204,23 @@ def test_purposes_name_the_missing_categories() -> None:
     )
     assert p.text("nl").startswith("koopt geen elektra, pbm bij ons")
     assert "€ 8.150" in p.text("nl")
+
+
+def test_the_plan_command_takes_a_strategy_file(owned_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "p.duckdb"
+    db.write_bytes(owned_db.read_bytes())
+    env = {"COLUMNS": "200", "PATH": "", "GOODWILL_LANG": "en",
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}  # fmt: skip
+    good, bad = tmp_path / "strategy.toml", tmp_path / "bad.toml"
+    good.write_text('segments = ["food"]\n', encoding="utf-8")
+    bad.write_text("employees_min = -1\n", encoding="utf-8")
+    args = [sys.executable, "-m", "goodwill", "plan", "--db", str(db), "--week", WEEK]
+    run = subprocess.run([*args, "--strategy", str(good), "--out", str(tmp_path / "p.csv")],
+                         capture_output=True, text=True, env=env, timeout=300)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    purposes = pd.read_csv(tmp_path / "p.csv").set_index("account_id")["purpose"]
+    assert purposes["N_TEST"].startswith("first order is a buyer's test")
+    refused = subprocess.run([*args, "--strategy", str(bad)], capture_output=True, text=True,
+                             env=env, timeout=300)  # fmt: skip
+    assert refused.returncode == 2 and "bad.toml: 'employees_min'" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
