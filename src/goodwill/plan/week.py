@@ -1,7 +1,7 @@
 """The weekly plan: which accounts get which action this week, within each account
-manager's hours, for the most expected value net of the cost of the time — with a
-purpose for each action, the accounts where time does not pay, and an optional random
-hold-out (docs/plan.md)."""
+manager's hours, buyer's tests first and then the most expected value net of the cost of
+the time (growth potential counted as value to win) — with a purpose for each action,
+the accounts where time does not pay, and an optional random hold-out (docs/plan.md)."""
 
 from __future__ import annotations
 
