@@ -74,7 +74,7 @@ def test_the_stakes_of_buyers_tests_and_growth(owned_db: Path, tmp_path: Path) -
     # E1 (1,000 a year) against food/20's 75th percentile of 7,500
     e1 = opps.loc["E1"]
     assert e1["kind"] == GROWTH and e1["growth"] == pytest.approx(6500)
-    assert e1["stake"] == pytest.approx(0.02 * 6500)
+    assert e1["stake"] == pytest.approx(0.002 * 6500)
     # E9 and E10 (bouw/5) have two of their kind: a wallet of all customers is not theirs
     assert not {"E9", "E10"} & set(opps.index)
     assert "N_TEST" not in other.index and "E1" in other.index
@@ -172,7 +172,7 @@ def test_a_buyers_test_is_not_drowned(owned_db: Path, snapshot: Snapshot, tmp_pa
 def test_growth_is_value_won_with_its_reason(
     owned_db: Path, snapshot: Snapshot, tmp_path: Path
 ) -> None:
-    conf = _settings(tmp_path, "[plan]\nhours_per_week = 40.0\n")
+    conf = _settings(tmp_path, "[plan]\nhours_per_week = 40.0\ngrowth_win = 0.02\n")
     with Store.open(owned_db) as store:
         plan = plan_week(store, WEEK, conf, snapshot=snapshot, seed=1)
         save_plan(store, plan, conf)
@@ -181,6 +181,8 @@ def test_growth_is_value_won_with_its_reason(
         off = plan_week(store, WEEK, _settings(tmp_path, "[plan]\nhours_per_week = 40.0\n"
                                                          "growth_win = 0\n"),
                         snapshot=snapshot, seed=1)  # fmt: skip
+        modest = plan_week(store, WEEK, _settings(tmp_path, "[plan]\nhours_per_week = 40.0\n"),
+                           snapshot=snapshot, seed=1)  # fmt: skip
     by_id = plan.actions.set_index("account_id")
     # E1: 6,500 to grow, 2 % with full attention — a call wins half of 130, for 15 of time
     assert by_id.loc["E1", "action"] == "call"
@@ -194,6 +196,8 @@ def test_growth_is_value_won_with_its_reason(
     saved = again.set_index("account_id")
     assert saved.loc["E1", "purpose"].text("nl") == by_id.loc["E1", "purpose"].text("nl")
     assert not {"E1", "E2"} & set(off.actions["account_id"])
+    # by default (0.002) a call pays from about 15,000 of room: none of these has as much
+    assert set(modest.actions["account_id"]) == {"N_TEST"}
 
 
 def test_purposes_name_the_missing_categories() -> None:
