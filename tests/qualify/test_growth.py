@@ -12,6 +12,7 @@ from goodwill.qualify.growth import (
     comparable,
     growth_potential,
     missing_categories,
+    named_categories,
     top_opportunities,
 )
 from goodwill.settings import Settings
@@ -72,3 +73,12 @@ def test_comparable_leaves_out_a_wallet_of_every_customer(qualify_db: Path) -> N
     # E9 and E10 (bouw, 5) have no segment of five: their wallet was every customer's
     assert set(growth.index) - set(kept.index) == {"E9", "E10"}
     assert (kept["grouping"] != "all").all()
+
+
+def test_named_categories_keeps_the_first_of_each_account() -> None:
+    missing = pd.DataFrame(
+        [("A", "pbm", 0.9), ("A", "hout", 0.8), ("A", "verf", 0.7), ("B", "pbm", 0.6)],
+        columns=["account_id", "category", "lookalike_share"],
+    )
+    assert named_categories(missing, 2) == {"A": ["pbm", "hout"], "B": ["pbm"]}
+    assert named_categories(missing.iloc[:0]) == {}

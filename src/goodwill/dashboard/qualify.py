@@ -18,6 +18,7 @@ from goodwill.qualify import (
     StrategyProfile,
     comparable,
     growth_potential,
+    named_categories,
     qualify,
     top_competitors,
     top_opportunities,
@@ -102,11 +103,9 @@ def growth_opportunities(
         growth = growth[growth["owner"] == scope]
     top = top_opportunities(growth, n=TOP_OPPORTUNITIES)
     names = store.con.execute("SELECT account_id, name FROM accounts").df().set_index("account_id")
-    named = missing[missing["account_id"].isin(top.index)]
-    named = named.groupby("account_id", sort=False).head(CATEGORIES_NAMED)
-    categories = named.groupby("account_id", sort=False)["category"].agg(list)
+    categories = named_categories(missing, CATEGORIES_NAMED)
     out = top.join(names)
-    out["categories"] = [categories.get(a, []) for a in out.index]
+    out["categories"] = [categories.get(str(a), []) for a in out.index]
     return out
 
 

@@ -30,7 +30,13 @@ import numpy as np
 import pandas as pd
 
 from goodwill.plan.purpose import Purpose
-from goodwill.qualify import StrategyProfile, comparable, growth_potential, qualify
+from goodwill.qualify import (
+    StrategyProfile,
+    comparable,
+    growth_potential,
+    named_categories,
+    qualify,
+)
 from goodwill.settings import Settings
 
 BUYER_TEST, GROWTH = "buyer_test", "growth"
@@ -70,17 +76,14 @@ def _growth(
     growth, missing = growth_potential(con, as_of, settings)
     growth = comparable(growth)
     growth = growth[growth["growth"] > 0]
-    named = missing.groupby("account_id", sort=False).head(CATEGORIES_NAMED)
-    categories = named.groupby("account_id", sort=False)["category"].agg(tuple)
+    named = named_categories(missing, CATEGORIES_NAMED)
     return pd.DataFrame(
         {
             "kind": GROWTH,
             "stake": win * growth["growth"].astype(float),
             "growth": growth["growth"].astype(float),
             "share_of_wallet": growth["share_of_wallet"].astype(float),
-            "categories": categories.reindex(growth.index).map(
-                lambda c: c if isinstance(c, tuple) else ()
-            ),
+            "categories": [tuple(named.get(str(a), ())) for a in growth.index],
         },
         index=growth.index,
     )

@@ -171,12 +171,11 @@ def plan_week(
         {str(k): float(v) for k, v in dict(response["dose"]).items()},
     )
     opps = opportunities(store.con, snapshot.as_of, settings, profile)
-    opps = opps[opps.index.isin(table.index)]
     values = action_values(table, regions, alert, last_contact, settings, doses, opps["stake"])
     if not _event_ahead(monday, settings):
         values["net_event_invitation"] = -np.inf  # no event to invite to
-    tests = set(opps.index[opps["kind"] == BUYER_TEST])
-    first = table.index.isin(list(tests))  # a buyer's test comes before other accounts
+    is_test = (opps["kind"] == BUYER_TEST).astype(bool)
+    first = is_test.reindex(table.index, fill_value=False).to_numpy(bool)  # before others
     for a in ACTIONS:
         if a not in IN_PERSON:  # ... and is met in person or by phone, not by a message
             values.loc[first, f"net_{a}"] = -np.inf

@@ -8,6 +8,7 @@ from goodwill.qualify.growth import (
     comparable,
     growth_potential,
     missing_categories,
+    named_categories,
     top_opportunities,
 )
 from goodwill.qualify.lookalike import customer_values, lookalike_potential
@@ -24,6 +25,7 @@ __all__ = [
     "growth_potential",
     "lookalike_potential",
     "missing_categories",
+    "named_categories",
     "qualify",
     "top_competitors",
     "top_opportunities",
