@@ -1,6 +1,7 @@
 """Every page in Chromium: it opens without a JavaScript or console error and does what a
 person uses it for — an account's charts and timeline, its print view, the plan and its
-calendar file, payments, service, a bad import that writes nothing, /health."""
+calendar file, payments, service, prospects and new accounts page by page, a bad import
+that writes nothing, /health."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ PAGES = {
     "/plan": "This week",
     "/payments": "Payments and credit",
     "/service": "Service",
+    "/qualify": "Prospects and new accounts",
     "/import": "Import",
 }
 
@@ -132,6 +134,26 @@ def test_payments_filter_and_sort(page: Page) -> None:
     expect(page.locator("th[data-sort=name]")).to_have_attribute("aria-sort", re.compile("ing"))
     expect(page.locator("#filter-advice")).to_have_value(advice)
     assert rows.count() > 0
+
+
+def test_qualify_pages_through_every_account_once_and_shows_growth(page: Page) -> None:
+    page.goto("/qualify?per_page=10")
+    position = page.locator("#qualify-pager-position")
+    pages = int(position.get_attribute("data-pages") or 0)
+    total = int(position.get_attribute("data-total") or 0)
+    assert pages > 1
+    rows = page.locator("#qualify-table tbody tr")
+    seen = [r.get_attribute("data-account-id") for r in rows.all()]
+    page.evaluate("window.__samePage = true")
+    for number in range(2, pages + 1):
+        page.click("#qualify-pager-next")  # htmx swaps the table in, the address follows
+        expect(position).to_have_attribute("data-page", str(number))
+        expect(page).to_have_url(re.compile(rf"page={number}"))
+        seen += [r.get_attribute("data-account-id") for r in rows.all()]
+    assert len(seen) == len(set(seen)) == total
+    assert page.evaluate("window.__samePage === true")  # swapped, not reloaded
+    assert page.locator("#growth-table tbody tr").count() > 0
+    assert page.locator("#quarters-table tbody tr").count() > 0
 
 
 def test_service_shows_the_sizes_and_ages(page: Page) -> None:

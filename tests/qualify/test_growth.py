@@ -8,7 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from goodwill.qualify.growth import growth_potential, missing_categories, top_opportunities
+from goodwill.qualify.growth import (
+    comparable,
+    growth_potential,
+    missing_categories,
+    named_categories,
+    top_opportunities,
+)
 from goodwill.settings import Settings
 from goodwill.store import Store
 from tests.qualify.world import AS_OF, ESTABLISHED
@@ -58,3 +64,21 @@ def test_top_opportunities_per_owner() -> None:
     )  # fmt: skip
     top = top_opportunities(growth, n=2)
     assert top.index.tolist() == ["A", "C", "E"]
+
+
+def test_comparable_leaves_out_a_wallet_of_every_customer(qualify_db: Path) -> None:
+    with Store.open(qualify_db) as store:
+        growth, _ = growth_potential(store.con, AS_OF, Settings.load())
+    kept = comparable(growth)
+    # E9 and E10 (bouw, 5) have no segment of five: their wallet was every customer's
+    assert set(growth.index) - set(kept.index) == {"E9", "E10"}
+    assert (kept["grouping"] != "all").all()
+
+
+def test_named_categories_keeps_the_first_of_each_account() -> None:
+    missing = pd.DataFrame(
+        [("A", "pbm", 0.9), ("A", "hout", 0.8), ("A", "verf", 0.7), ("B", "pbm", 0.6)],
+        columns=["account_id", "category", "lookalike_share"],
+    )
+    assert named_categories(missing, 2) == {"A": ["pbm", "hout"], "B": ["pbm"]}
+    assert named_categories(missing.iloc[:0]) == {}

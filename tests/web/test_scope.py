@@ -109,6 +109,7 @@ def _crawl_urls(dj: TestClient, owners: dict[str, str]) -> list[str]:
     ]
     start += [f"/?page={n}&per_page=10" for n in range(1, 8)]
     start += [f"/payments?page={n}&per_page=10" for n in range(1, 8)]
+    start += [f"/qualify?page={n}&per_page=2" for n in range(1, 5)]
     start += [f"/api/chart/account/{a}" for a in mine]
     return start
 

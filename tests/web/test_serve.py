@@ -116,3 +116,53 @@ def test_serve_refuses_to_open_a_store_without_users_beyond_this_machine(own_db:
     )
     assert out.returncode == 2 and "has no users" in out.stderr
     assert "goodwill user add" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_serve_refuses_a_bad_strategy_file(own_db: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GOODWILL_LANG": "en"}
+    bad = tmp_path / "strategy.toml"
+    bad.write_text('segments = "food"\n', encoding="utf-8")
+    for strategy, says in ((bad, "'segments' must be a list of names"),
+                           (tmp_path / "none.toml", "does not exist")):  # fmt: skip
+        args = ["serve", "--db", str(own_db), "--port", str(free_port()), "--strategy"]
+        out = subprocess.run(
+            [sys.executable, "-m", "goodwill", *args, str(strategy)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert out.returncode == 2 and says in out.stderr, out.stderr
+        assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+        assert "Serving" not in out.stdout  # refused before anything listens
+
+
+def test_serve_qualifies_against_its_strategy_file(own_db: Path, tmp_path: Path) -> None:
+    strategy = tmp_path / "strategy.toml"
+    strategy.write_text("new_accounts_per_quarter = 1\n", encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GOODWILL_LANG": "en"}
+    args = ["serve", "--db", str(own_db), "--port", str(port), "--strategy", str(strategy)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "goodwill", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/qualify", timeout=30) as r:
+                    page = r.read().decode()
+                break
+            except OSError:
+                assert proc.poll() is None, proc.communicate()[1]
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+    assert 'data-profile="strategy.toml"' in page
+    assert 'id="count-pursue" data-count="1"' in page

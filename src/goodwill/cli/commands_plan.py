@@ -93,6 +93,14 @@ def plan_command(
     as_html: Annotated[bool, typer.Option("--html", help="Digests as HTML e-mail bodies.")] = False,
     limit: Annotated[int, typer.Option("--limit", help="Actions to list.")] = 20,
     settings: SettingsFile = None,
+    strategy: Annotated[
+        Path | None,
+        typer.Option(
+            "--strategy",
+            help="Strategy profile buyer's tests are qualified against (TOML, see "
+            "docs/strategy.example.toml; default: everything fits).",
+        ),
+    ] = None,
 ) -> None:
     """Plan a week: which accounts get which action, within each account manager's hours."""
     from goodwill.plan import plan_week, week_start
@@ -100,14 +108,16 @@ def plan_command(
     from goodwill.plan.calendar import ics
     from goodwill.plan.saved import save_plan
     from goodwill.plan.week import facts_date
+    from goodwill.qualify import StrategyProfile
     from goodwill.score import score
 
     lg = lang()
+    profile = StrategyProfile.load(strategy)
     with Store.open(db, create=False) as store, progress_bar() as progress:
         conf = Settings.for_store(store.path, settings)
         as_of, ends_early = facts_date(store, week_start(week))
         snapshot = score(store, as_of, settings=conf, progress=progress)
-        plan = plan_week(store, week, conf, snapshot=snapshot)
+        plan = plan_week(store, week, conf, snapshot=snapshot, profile=profile)
         if ends_early:
             plan.notes.append(
                 _("the data ends on {date}: the plan rests on the facts up to then",

@@ -9,6 +9,7 @@ import typer
 
 from goodwill.cli.commands_score import Db, SettingsFile
 from goodwill.cli.context import _, console, lang
+from goodwill.qualify.profile import StrategyProfile
 from goodwill.settings import Settings
 from goodwill.store import Store
 
@@ -29,6 +30,14 @@ ForwardedAllowIps = Annotated[
         " implies --proxy).",
     ),
 ]
+StrategyFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--strategy",
+        help="Strategy profile the qualification page and the plans made here use (TOML, "
+        "see docs/strategy.example.toml; default: everything fits).",
+    ),
+]
 
 
 def start(
@@ -40,6 +49,7 @@ def start(
     *,
     proxy: bool = False,
     forwarded_allow_ips: str | None = None,
+    strategy: StrategyProfile | None = None,
 ) -> None:
     """Open the store, say where the dashboard is, and serve until Ctrl-C."""
     from goodwill.web.server import address, check_exposure, check_port, serve
@@ -58,6 +68,7 @@ def start(
         settings=conf,
         proxy=proxy or forwarded_allow_ips is not None,
         forwarded_allow_ips=forwarded_allow_ips,
+        strategy=strategy,
     )
 
 
@@ -71,6 +82,7 @@ def serve_command(
     settings: SettingsFile = None,
     proxy: Proxy = False,
     forwarded_allow_ips: ForwardedAllowIps = None,
+    strategy: StrategyFile = None,
 ) -> None:
     """Serve the web dashboard; while it runs it is the store's only writer (import and
     score through its pages). A store without users is served on this machine only;
@@ -79,8 +91,10 @@ def serve_command(
 
     if language is not None:
         set_lang(language)
+    profile = StrategyProfile.load(strategy) if strategy is not None else None  # bad: say so now
     Store.open(db, create=False).close()  # a missing, foreign or locked store: say so now
-    start(db, host, port, lang(), settings, proxy=proxy, forwarded_allow_ips=forwarded_allow_ips)
+    start(db, host, port, lang(), settings, proxy=proxy, forwarded_allow_ips=forwarded_allow_ips,
+          strategy=profile)  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

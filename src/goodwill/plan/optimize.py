@@ -7,7 +7,13 @@ Before the solver, candidates are pruned without losing optimality: a plan holds
 ``M = floor(capacity / shortest action)`` actions, so among the (action, hours) pairs of
 equal hours only the ``M`` of highest net can be needed — if a chosen pair ranked lower,
 one of those ``M`` belongs to an account the plan leaves free, and giving it the same
-action instead takes the same hours for at least as much net."""
+action instead takes the same hours for at least as much net.
+
+Accounts marked ``first`` (a buyer's test) come before every other: the plan holds as
+many of them as the hours allow, and only then the most net value. The solver sees
+their pairs with a bonus larger than the net value any plan can hold (``M`` × the largest
+net), so one more of them always outweighs any other choice; the objective reported is
+the plain net value."""
 
 from __future__ import annotations
 
@@ -32,17 +38,26 @@ class Choice:
     bound: float
 
 
-def choose(net: np.ndarray, hours: np.ndarray, capacity: float) -> Choice:
+def choose(
+    net: np.ndarray, hours: np.ndarray, capacity: float, first: np.ndarray | None = None
+) -> Choice:
     """Maximise the sum of ``net[i, a]`` over chosen (account, action) pairs with at
     most one action per account and the chosen hours at most ``capacity``. Pairs of
-    net value ≤ 0 are never chosen."""
+    net value ≤ 0 are never chosen. With ``first`` (a bool per account), as many of
+    those accounts as the hours allow are chosen before any net value counts."""
     n = net.shape[0]
     action = np.full(n, -1, dtype=np.int64)
     rows, cols = np.nonzero((net > 0) & (hours <= capacity + 1e-9))
     if rows.size == 0 or capacity <= 0:
         return Choice(action, 0.0, 0.0)
-    rows, cols = _prune(rows, cols, net, hours, capacity)
-    c = -net[rows, cols]
+    score = net
+    bonus = 0.0
+    first = np.zeros(n, dtype=bool) if first is None else np.asarray(first, dtype=bool)
+    if bool(first[rows].any()):
+        bonus = 1.0 + _most(hours[rows, cols], capacity) * float(net[rows, cols].max())
+        score = net + np.where(first, bonus, 0.0)[:, None]
+    rows, cols = _prune(rows, cols, score, hours, capacity)
+    c = -score[rows, cols]
     m = rows.size
     accounts, row_of = np.unique(rows, return_inverse=True)
     one_each = csr_array((np.ones(m), (row_of, np.arange(m))), shape=(accounts.size, m))
@@ -66,6 +81,8 @@ def choose(net: np.ndarray, hours: np.ndarray, capacity: float) -> Choice:
     action[rows[chosen]] = cols[chosen]
     objective = float(net[rows[chosen], cols[chosen]].sum())
     bound = float(-result.mip_dual_bound) if result.mip_dual_bound is not None else objective
+    if bonus:  # the bound of the plain net value, given the accounts that come first
+        bound -= bonus * float(np.count_nonzero(first[rows[chosen]]))
     return Choice(action, objective, max(bound, objective))
 
 
@@ -75,7 +92,7 @@ def _prune(
     """Keep, per group of pairs with the same action and hours, the ``M`` of highest net
     (see the module text)."""
     h = np.round(hours[rows, cols], 9)
-    most = int(np.floor(capacity / max(float(h.min()), 1e-9) + 1e-9))
+    most = _most(h, capacity)
     keep = np.zeros(rows.size, dtype=bool)
     key = cols.astype(np.float64) * 1e6 + h  # (action, hours) groups
     order = np.lexsort((-net[rows, cols], key))
@@ -84,6 +101,12 @@ def _prune(
     rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
     keep[order[rank < most]] = True
     return rows[keep], cols[keep]
+
+
+def _most(hours: np.ndarray, capacity: float) -> int:
+    """The most actions a plan of ``capacity`` hours can hold, the shortest of ``hours``
+    each."""
+    return int(np.floor(capacity / max(float(hours.min()), 1e-9) + 1e-9))
 
 
 @contextmanager

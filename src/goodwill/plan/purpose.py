@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from goodwill._typing import Lang
-from goodwill.i18n import N_, format_number, gettext
+from goodwill.i18n import N_, format_money, format_number, gettext
 from goodwill.signals.reasons import Reason
 
 #: purpose code -> English template (the reason's numbers fill it in)
@@ -61,8 +61,30 @@ PURPOSES: dict[str, str] = {
     ),
     "credit": N_("credit is to be tightened: agree on shorter terms in person"),
     "growth": N_("orders {pct}% more in the weeks after our attention: bring what is new for them"),
+    "buyer_test": N_(
+        "first order is a buyer's test: a small first order ({amount_eur}) from an account "
+        "like customers worth {potential_eur} a year; make sure the next order goes perfectly"
+    ),
+    "growth_categories": N_(
+        "buys no {categories} from us, where most similar customers do: show what we offer "
+        "there (room to grow: {growth_eur} a year)"
+    ),
+    "growth_wallet": N_(
+        "buys {pct}% of what similar customers buy from us: ask what else they need (room "
+        "to grow: {growth_eur} a year)"
+    ),
     "other": N_("{reason}: find out what is behind it"),
 }
+
+
+def _param(key: str, value: Any, lang: Lang) -> Any:
+    """A purpose's parameter as text: amounts (``..._eur``) as money, other numbers as
+    numbers, lists joined by commas."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_money(value, lang) if key.endswith("_eur") else format_number(value, lang)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return value
 
 
 class Purpose(NamedTuple):
@@ -72,11 +94,7 @@ class Purpose(NamedTuple):
     params: dict[str, Any]
 
     def text(self, lang: Lang = "en") -> str:
-        params = {
-            k: format_number(v, lang) if isinstance(v, int | float) and not isinstance(v, bool)
-            else v
-            for k, v in self.params.items()
-        }  # fmt: skip
+        params = {k: _param(k, v, lang) for k, v in self.params.items()}
         if self.code == "other":
             reason = Reason.from_dict(self.params["reason"]).text(lang)
             return gettext(PURPOSES["other"], lang, reason=reason)

@@ -4,6 +4,7 @@ For account *i* and action *a*:
 
     protected = risk(health_i) × effect_a × response_i × margin_i × horizon / 12
     won       = added_ia × max(response_effect_i, 0) × margin_i / 52
+                + added_ia / window × stake_i × horizon / 12
     cost      = hours_ia × hourly rate of a
     net       = protected + won − cost
 
@@ -18,11 +19,16 @@ For account *i* and action *a*:
   brings in the weeks after it: ``added_ia`` is how many weeks after our attention the
   action adds by the model the response is measured with — the channel's dose in each of
   the ``[responsiveness] window_weeks`` weeks, less what the account's recent contacts
-  already cover (:mod:`goodwill.plan.exposure`);
+  already cover (:mod:`goodwill.plan.exposure`); ``stake_i`` the yearly margin full
+  attention is expected to win beyond that — a buyer's test or growth potential
+  (:mod:`goodwill.plan.opportunity`) — of which an action wins its share of a full dose
+  of fresh attention over the window (``added_ia / window``: a visit all of it, a call
+  half, less after recent contacts);
 * ``margin_i`` its margin over the last 12 months.
 
 An account is *eligible* only with a reason to act: a health reason or an alert (credit,
-a neglected first order), or a positive response to our attention. Accounts that have
+a neglected first order), a positive response to our attention, or a stake to win.
+Accounts that have
 gone (dormant), are advised to deliver only against prepayment, have no account manager
 or were contacted in the last ``[plan] min_days_between`` days (0 by default: how soon
 a contact pays again follows from ``added``) are not.
@@ -38,7 +44,8 @@ from goodwill.plan.exposure import added_exposure, exposure_ahead
 from goodwill.settings import Settings
 
 #: columns of the frame :func:`action_values` returns, per action ``a`` in ACTIONS:
-#: ``hours_a``, ``cost_a``, ``value_a`` (protected + won) and ``net_a``
+#: ``hours_a``, ``cost_a``, ``value_a`` (protected + won), ``net_a`` and ``stake_a`` (the
+#: part of the value won from the account's stake)
 BASE_COLUMNS = ["owner", "eligible", "risk", "response", "margin"]
 
 
@@ -74,10 +81,13 @@ def action_values(
     last_contact_days: pd.Series,
     settings: Settings,
     recent_dose: pd.DataFrame | None = None,
+    stake: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Per account of a snapshot ``table``: eligibility, risk, response and, per action,
     hours, cost, value and net (see the module text). ``recent_dose``: the dose of our
     contacts in each of the last weeks (:func:`goodwill.plan.exposure.recent_doses`;
+    none without it). ``stake``: per account, the yearly margin full attention is
+    expected to win beyond its response (:func:`goodwill.plan.opportunity.opportunities`;
     none without it)."""
     plan = settings["plan"]
     out = pd.DataFrame(index=table.index)
@@ -104,19 +114,26 @@ def action_values(
     rates = hourly_rates(settings)
     at_stake = out["risk"].to_numpy() * out["response"].to_numpy() * margin.to_numpy() * horizon
     weekly = margin.to_numpy() / 52.0
+    to_win = np.zeros(len(table))
+    if stake is not None:
+        given = pd.to_numeric(stake.reindex(table.index), errors="coerce").fillna(0.0)
+        to_win = np.clip(given.to_numpy(float), 0.0, None) * horizon
     for a in ACTIONS:
         protected = at_stake * float(plan["effect"][a])
-        won = added_exposure(ahead, dose[a]) * lift * weekly
+        added = added_exposure(ahead, dose[a])
+        from_stake = added / max(window, 1) * to_win
+        won = added * lift * weekly + from_stake
         cost = hours[a].to_numpy() * rates[a]
         out[f"hours_{a}"] = hours[a].to_numpy()
         out[f"cost_{a}"] = cost
         out[f"value_{a}"] = protected + won
         out[f"net_{a}"] = protected + won - cost
+        out[f"stake_{a}"] = from_stake
     dormant = table.get("dormant", pd.Series(False, index=table.index)).fillna(False)
     prepay = table.get("credit_advice", pd.Series("keep", index=table.index)) == "prepayment"
     recent = pd.to_numeric(last_contact_days.reindex(table.index), errors="coerce")
     too_soon = (recent <= float(plan["min_days_between"])).fillna(False)
-    grows = lift > 0
+    grows = (lift > 0) | (to_win > 0)
     reason = has_reason.reindex(table.index).fillna(False).to_numpy(bool)
     out["eligible"] = (
         (reason | grows)

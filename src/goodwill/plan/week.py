@@ -1,7 +1,7 @@
 """The weekly plan: which accounts get which action this week, within each account
-manager's hours, for the most expected value net of the cost of the time — with a
-purpose for each action, the accounts where time does not pay, and an optional random
-hold-out (docs/plan.md)."""
+manager's hours, buyer's tests first and then the most expected value net of the cost of
+the time (growth potential counted as value to win) — with a purpose for each action,
+the accounts where time does not pay, and an optional random hold-out (docs/plan.md)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,17 @@ import pandas as pd
 from goodwill.errors import GoodwillError
 from goodwill.plan.costs import ACTIONS, capacity
 from goodwill.plan.exposure import recent_doses
+from goodwill.plan.opportunity import (
+    BUYER_TEST,
+    IN_PERSON,
+    opportunities,
+    opportunity_purpose,
+)
 from goodwill.plan.optimize import choose
-from goodwill.plan.purpose import purpose_for
+from goodwill.plan.purpose import Purpose, purpose_for
 from goodwill.plan.stop import stop_list
 from goodwill.plan.value import action_values, column
+from goodwill.qualify import StrategyProfile
 from goodwill.score import Snapshot, score
 from goodwill.settings import Settings
 from goodwill.store import Store
@@ -111,6 +118,23 @@ def _event_ahead(monday: dt.date, settings: Settings) -> bool:
     return False
 
 
+def _purpose(
+    account: str,
+    effect: float,
+    from_stake: float,
+    value: float,
+    snapshot: Snapshot,
+    opps: pd.DataFrame,
+) -> Purpose:
+    """The purpose of acting on ``account``: its buyer's test, or its growth when that
+    carries most of the action's value, else its most pressing reason."""
+    if account in opps.index:
+        row: pd.Series = opps.loc[account]  # type: ignore[assignment]  # (the index is unique)
+        if row["kind"] == BUYER_TEST or from_stake >= 0.5 * value:
+            return opportunity_purpose(row)
+    return purpose_for(snapshot.reasons.get(account, []), effect)
+
+
 def plan_week(
     store: Store,
     week: str,
@@ -118,9 +142,12 @@ def plan_week(
     *,
     snapshot: Snapshot | None = None,
     seed: int | None = None,
+    profile: StrategyProfile | None = None,
 ) -> Plan:
     """Plan ``week`` (``2026-W48``) from ``snapshot`` (default: score the store as of the
-    day before the week, or its last order day if the data ends earlier, and save it)."""
+    day before the week, or its last order day if the data ends earlier, and save it).
+    ``profile``: the strategy buyer's tests are qualified against (default: everything
+    fits)."""
     settings = settings or Settings.for_store(store.path)
     monday = week_start(week)
     notes: list[str] = []
@@ -143,9 +170,15 @@ def plan_week(
         int(float(response["window_weeks"])),
         {str(k): float(v) for k, v in dict(response["dose"]).items()},
     )
-    values = action_values(table, regions, alert, last_contact, settings, doses)
+    opps = opportunities(store.con, snapshot.as_of, settings, profile)
+    values = action_values(table, regions, alert, last_contact, settings, doses, opps["stake"])
     if not _event_ahead(monday, settings):
         values["net_event_invitation"] = -np.inf  # no event to invite to
+    is_test = (opps["kind"] == BUYER_TEST).astype(bool)
+    first = is_test.reindex(table.index, fill_value=False).to_numpy(bool)  # before others
+    for a in ACTIONS:
+        if a not in IN_PERSON:  # ... and is met in person or by phone, not by a message
+            values.loc[first, f"net_{a}"] = -np.inf
     net = values[[f"net_{a}" for a in ACTIONS]].to_numpy(float)
     hours = values[[f"hours_{a}" for a in ACTIONS]].to_numpy(float)
     best = net.max(axis=1)
@@ -165,7 +198,7 @@ def plan_week(
     objective = bound = 0.0
     for owner, cap in sorted(hours_of.items()):
         rows = np.flatnonzero(open_ & (owners == owner))
-        pick = choose(net[rows], hours[rows], cap)
+        pick = choose(net[rows], hours[rows], cap, first[rows])
         chosen[rows] = pick.action
         objective += pick.objective
         bound += pick.bound
@@ -173,10 +206,13 @@ def plan_week(
     col = chosen[at]
     ids = table.index.to_numpy()[at]
     effects = column(table, "response_effect")[at]
+    from_stake = values[[f"stake_{a}" for a in ACTIONS]].to_numpy(float)[at, col]
+    worth = values[[f"value_{a}" for a in ACTIONS]].to_numpy(float)[at, col]
     purposes = [
-        purpose_for(snapshot.reasons.get(str(a), []), float(e))
-        for a, e in zip(ids.tolist(), effects.tolist(), strict=True)
-    ]
+        _purpose(str(a), float(e), float(s), float(v), snapshot, opps)
+        for a, e, s, v in zip(ids.tolist(), effects.tolist(), from_stake.tolist(),
+                              worth.tolist(), strict=True)
+    ]  # fmt: skip
     actions = pd.DataFrame(
         {
             "owner": owners[at],

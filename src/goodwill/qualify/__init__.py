@@ -4,7 +4,13 @@ serve efficiently or decline politely — with reasons; the quotes won and lost;
 growth potential (share of wallet) of established customers."""
 
 from goodwill.qualify.advice import ADVICE, Qualification, qualify
-from goodwill.qualify.growth import growth_potential, missing_categories, top_opportunities
+from goodwill.qualify.growth import (
+    comparable,
+    growth_potential,
+    missing_categories,
+    named_categories,
+    top_opportunities,
+)
 from goodwill.qualify.lookalike import customer_values, lookalike_potential
 from goodwill.qualify.profile import StrategyError, StrategyProfile
 from goodwill.qualify.winloss import top_competitors, win_loss
@@ -14,10 +20,12 @@ __all__ = [
     "Qualification",
     "StrategyError",
     "StrategyProfile",
+    "comparable",
     "customer_values",
     "growth_potential",
     "lookalike_potential",
     "missing_categories",
+    "named_categories",
     "qualify",
     "top_competitors",
     "top_opportunities",

@@ -102,6 +102,26 @@ def growth_potential(
     return out, missing
 
 
+def named_categories(missing: pd.DataFrame, n: int = 3) -> dict[str, list[str]]:
+    """Per account the first ``n`` of its missing categories (as
+    :func:`missing_categories` orders them: most bought by its look-alikes first)."""
+    out: dict[str, list[str]] = {}
+    for account, category in zip(
+        missing["account_id"].tolist(), missing["category"].tolist(), strict=True
+    ):
+        names = out.setdefault(str(account), [])
+        if len(names) < n:
+            names.append(str(category))
+    return out
+
+
+def comparable(growth: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`growth_potential` whose wallet was read from look-alikes of at
+    least the account's segment — not from every customer, which says little about what
+    this one could buy (what the weekly plan and the dashboard act on)."""
+    return growth[growth["grouping"] != "all"]
+
+
 def top_opportunities(growth: pd.DataFrame, n: int = 5) -> pd.DataFrame:
     """Per account manager (``owner``), the ``n`` accounts with the most growth potential."""
     ranked = growth[growth["growth"] > 0].sort_values(

@@ -25,6 +25,7 @@ from goodwill._typing import Lang
 from goodwill.errors import GoodwillError
 from goodwill.i18n import normalize_lang
 from goodwill.privacy.access_log import AccessLog
+from goodwill.qualify.profile import StrategyProfile
 from goodwill.settings import Settings
 from goodwill.store import Store
 from goodwill.web import guard, kept
@@ -56,16 +57,20 @@ def create_app(
     *,
     lang: Lang | str = "en",
     store: Store | None = None,
+    strategy: StrategyProfile | None = None,
 ) -> FastAPI:
     """The dashboard over the store at ``db_path`` (which must exist), in ``lang`` by
     default. The app opens the store now — a missing, foreign or locked file is refused
     here with a clear :class:`~goodwill.errors.StoreError` — and closes it on shutdown.
-    Pass ``store`` to serve an already open store (the caller keeps closing it)."""
+    Pass ``store`` to serve an already open store (the caller keeps closing it), and
+    ``strategy`` to qualify prospects and new accounts (and plan buyer's tests) against a
+    strategy profile instead of the default, where everything fits."""
     opened = store or Store.open(db_path, create=False)
     state = WebState(
         store=opened,
         settings=settings or Settings.for_store(opened.path),
         lang=normalize_lang(lang),
+        strategy=strategy or StrategyProfile(),
     )
 
     access_log = AccessLog(state)

@@ -11,6 +11,7 @@ from typing import Any
 
 from goodwill._typing import Lang
 from goodwill.errors import GoodwillError
+from goodwill.qualify.profile import StrategyProfile
 from goodwill.settings import Settings
 
 
@@ -70,6 +71,7 @@ def serve(
     settings: Settings | None = None,
     proxy: bool = False,
     forwarded_allow_ips: str | None = None,
+    strategy: StrategyProfile | None = None,
 ) -> None:
     """Serve the dashboard over the store at ``db`` until interrupted. The store is
     opened first, so a missing or locked store is refused before anything listens.
@@ -83,7 +85,7 @@ def serve(
     from goodwill.web.control import local_url, remove_serve_file, write_serve_file
 
     check_port(host, port)
-    app = create_app(db, settings, lang=lang)
+    app = create_app(db, settings, lang=lang, strategy=strategy)
     try:
         check_exposure(host, app.state.auth.has_users, db)
     except GoodwillError:

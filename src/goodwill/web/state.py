@@ -21,6 +21,7 @@ from typing import Any
 
 from goodwill._typing import Lang
 from goodwill.dashboard.status import latest_as_of
+from goodwill.qualify.profile import StrategyProfile
 from goodwill.settings import Settings
 from goodwill.store import Store
 
@@ -31,11 +32,14 @@ RECENT = 64
 
 @dataclass
 class WebState:
-    """The app's store, settings and default language, and the writer's lock."""
+    """The app's store, settings, strategy profile and default language, and the
+    writer's lock."""
 
     store: Store
     settings: Settings
     lang: Lang = "en"
+    #: what prospects and new accounts are qualified against (``goodwill serve --strategy``)
+    strategy: StrategyProfile = field(default_factory=StrategyProfile)
     #: made per run: commands on this machine (backup, restore) present it as the admin
     control_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     _write_lock: threading.Lock = field(default_factory=threading.Lock)

@@ -100,7 +100,7 @@ def make_plan(
     state = state_of(request)
     name = week_name(week_start(week))
     with state.writing() as store:
-        plan = plan_week(store, name, state.settings)
+        plan = plan_week(store, name, state.settings, profile=state.strategy)
         save_plan(store, plan, state.settings)
     return RedirectResponse(
         request.url_for("plan").include_query_params(week=name), status_code=303
