@@ -19,8 +19,7 @@ from goodwill.api.params import (
     lang_of,
     next_link,
 )
-from goodwill.dashboard.payments import payments_slice
-from goodwill.web.kept import kept_payments_table
+from goodwill.web.kept import kept_payments_index
 from goodwill.web.templating import state_of
 
 router = APIRouter(tags=["payments"])
@@ -50,9 +49,7 @@ def list_payments(
         if as_of is None:
             frame, total = None, 0
         else:
-            frame, total = payments_slice(
-                store,
-                as_of,
+            frame, total = kept_payments_index(state, store, as_of).slice(
                 advice=advice,
                 owner=owner,
                 scope=principal.scope,
@@ -60,7 +57,6 @@ def list_payments(
                 descending=order == "desc",
                 offset=offset,
                 limit=limit,
-                rows=kept_payments_table(state, store, as_of),
             )
     items = []
     for row in present.records(frame) if frame is not None else []:

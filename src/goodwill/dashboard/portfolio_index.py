@@ -68,9 +68,18 @@ def _number(value: Any) -> float | None:
 def order_by(values: Sequence[Any], id_rank: np.ndarray, descending: bool) -> np.ndarray:
     """Positions of ``values`` in order (NULLS LAST either way), ties by ``id_rank``
     (each row's place among the account ids): SQL's ``ORDER BY v NULLS LAST, account_id``."""
-    missing = np.array([v is None for v in values], dtype=bool)
-    ranks = _ranks(values)
-    found: np.ndarray = np.lexsort((id_rank, -ranks if descending else ranks, missing))
+    return order_by_keys([(values, descending)], id_rank)
+
+
+def order_by_keys(keys: Sequence[tuple[Sequence[Any], bool]], id_rank: np.ndarray) -> np.ndarray:
+    """Positions in the order of ``keys`` (values, descending), each NULLS LAST, ties by
+    ``id_rank``: SQL's ``ORDER BY k1 NULLS LAST, k2 NULLS LAST, ..., account_id``."""
+    columns: list[np.ndarray] = [id_rank]
+    for values, descending in reversed(keys):
+        ranks = _ranks(values)
+        columns.append(-ranks if descending else ranks)
+        columns.append(np.array([v is None for v in values], dtype=bool))
+    found: np.ndarray = np.lexsort(columns)
     return found
 
 

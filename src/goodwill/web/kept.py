@@ -19,6 +19,7 @@ import pyarrow as pa
 from goodwill.dashboard.listing import listed_sql
 from goodwill.dashboard.listing_index import ListingIndex, listing_index
 from goodwill.dashboard.payments import payments_rows
+from goodwill.dashboard.payments_index import PaymentsIndex, payments_index
 from goodwill.dashboard.portfolio import group_rows, portfolio_rows
 from goodwill.dashboard.portfolio_index import PortfolioIndex, portfolio_index
 from goodwill.store import Store
@@ -28,6 +29,7 @@ __all__ = [
     "kept_group_table",
     "kept_listed_table",
     "kept_listing_index",
+    "kept_payments_index",
     "kept_payments_rows",
     "kept_payments_table",
     "kept_portfolio_index",
@@ -158,6 +160,17 @@ def kept_payments_table(state: WebState, store: Store, as_of: dt.date) -> str:
     return name
 
 
+def kept_payments_index(state: WebState, store: Store, as_of: dt.date) -> PaymentsIndex:
+    """The snapshot's payments and credit rows in memory as arrays
+    (:mod:`goodwill.dashboard.payments_index`), made once per snapshot and write: the
+    payments page and the API's payments list without a query."""
+    index: PaymentsIndex = state.cached(
+        ("payments_index", as_of),
+        lambda: payments_index(store, kept_payments_table(state, store, as_of), as_of),
+    )
+    return index
+
+
 def warm(state: WebState) -> None:
     """Make the kept values of the latest snapshot now (a failure is logged: the first
     request that needs them makes them again and shows its error); the state is
@@ -174,6 +187,7 @@ def warm(state: WebState) -> None:
             kept_listed_table(state, store, as_of)
             kept_listing_index(state, store, as_of)
             kept_payments_table(state, store, as_of)
+            kept_payments_index(state, store, as_of)
     except Exception:
         log.exception("making the pages' kept values ahead of the requests failed")
     finally:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from goodwill.dashboard.payments import ADVICE, payments_page
+from goodwill.dashboard.payments import ADVICE
 from goodwill.dashboard.portfolio import filter_choices
 from goodwill.dashboard.service import service_view
-from goodwill.web.kept import kept_payments_table
+from goodwill.web.kept import kept_payments_index
 from goodwill.web.principals import AccountManager
 from goodwill.web.routes.portfolio import snapshot_rows
 from goodwill.web.templating import is_fragment, render, state_of
@@ -33,16 +33,13 @@ def payments(
         as_of = state.latest_as_of(store)
         if as_of is None:
             return render(request, "empty.html", {"page_id": "payments"})
-        table = payments_page(
-            store,
-            as_of,
+        table = kept_payments_index(state, store, as_of).page(
             advice=advice or None,
             owner=owner or None,
             sort=sort,
             descending=dir == "desc",
             page=page,
             per_page=per_page,
-            rows=kept_payments_table(state, store, as_of),
             scope=principal.scope,
         )
         owners = filter_choices(
