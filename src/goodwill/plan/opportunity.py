@@ -58,7 +58,10 @@ def _buyer_tests(
 ) -> pd.DataFrame:
     table = qualify(con, as_of, settings, profile).table
     flagged = table[table["buyer_test"].astype(bool) & (table["advice"] == "pursue")]
-    potential = flagged["potential"].astype(float)
+    # what its look-alikes are worth (the estimate the buyer's test is judged by), not
+    # the estimate weighed with the small first order itself
+    column = "lookalike_value" if "lookalike_value" in flagged else "potential"
+    potential = flagged[column].astype(float)
     return pd.DataFrame(
         {
             "kind": BUYER_TEST,
