@@ -405,6 +405,17 @@ def health(base: str, ready: bool = False) -> dict[str, object]:
             time.sleep(0.2)
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) of process ``pid`` itself and of its children it has
+    waited for (the scoring's child process), from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / tick
+    children = (int(fields[13]) + int(fields[14])) / tick
+    return own, children
+
+
 def vm_hwm_kib(pid: int) -> int:
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -479,7 +490,12 @@ def main() -> None:
     sampler = RssSampler(proc.pid)
     sampler.start()
     try:
+        server_cpu_before = cpu_seconds(proc.pid)
+        client_cpu_before, wall_before = time.process_time(), time.perf_counter()
         samples, run, ended = asyncio.run(load(base, people, by_owner, every, found, orders, args))
+        client_cpu = time.process_time() - client_cpu_before
+        wall = time.perf_counter() - wall_before
+        server_cpu = [a - b for a, b in zip(cpu_seconds(proc.pid), server_cpu_before, strict=True)]
         after = health(base)
         peak_kib = max(sampler.peak_kib, vm_hwm_kib(proc.pid))
     finally:
@@ -507,6 +523,11 @@ def main() -> None:
         f"(5 min {load_before[1]:.1f} / {load_after[1]:.1f}); calib (web_load.calib) "
         f"{speed_before:.2f} s before, {speed_after:.2f} s after; "
         f"{dt.datetime.now():%Y-%m-%d %H:%M}"
+    )
+    print(
+        f"CPU seconds from the start of the load to the end of the import: server "
+        f"{server_cpu[0]:.1f}, its scoring child {server_cpu[1]:.1f}, the bench's own "
+        f"clients {client_cpu:.1f} (two cores give {2 * wall:.0f} in those {wall:.0f} s)"
     )
     print(
         f"accounts {len(every):,} scored; clients {args.clients} (half pages, half API, "
