@@ -20,8 +20,8 @@ from goodwill.store import Store
 EVENT_KINDS = ("order", "interaction", "complaint", "invoice", "payment", "promise", "quote")
 
 _TIMELINE = """
-WITH inv AS MATERIALIZED (  -- one index lookup for invoices and payments both: a second
-  -- branch filtered on paid_on too is planned as a scan of the whole table
+WITH inv AS (  -- invoices and payments from one account's blocks (kept in account order
+  -- since store version 8; materialising it, as when an index found them, cost more)
   SELECT invoice_id, amount, paid_amount, CAST(issued_on AS DATE) AS issued,
          CAST(due_on AS DATE) AS due, CAST(paid_on AS DATE) AS paid
   FROM invoices WHERE account_id = $id
