@@ -7,6 +7,7 @@ import shutil
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -15,10 +16,13 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's note about httpx's successor
     from fastapi.testclient import TestClient
 
+from goodwill.settings import Settings
+from goodwill.store import Store
 from goodwill.web import create_app
+from goodwill.web.state import WebState
 from tests.web.world import END, PAST_WEEK, WEEK
 
-__all__ = ["END", "PAST_WEEK", "WEEK", "get_page"]
+__all__ = ["END", "PAST_WEEK", "WEEK", "get_page", "plain"]
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +30,22 @@ def client(web_db: Path) -> Iterator[TestClient]:
     """A client of the shared store: for tests that only read."""
     with TestClient(create_app(web_db, lang="en")) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def kept_state(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebState]:
+    """The app's hold on a copy of the shared store, without an app: for tests of the
+    values it keeps (its kept tables live in the store's connection)."""
+    db = tmp_path_factory.mktemp("kept") / "web.duckdb"
+    shutil.copy(web_db, db)
+    state = WebState(Store.open(db), Settings.load())
+    yield state
+    state.close()
+
+
+def plain(row: Any) -> tuple[Any, ...]:
+    """A row with its reasons as dicts (Reason objects compare by identity)."""
+    return tuple(v.to_dict() if hasattr(v, "to_dict") else v for v in row)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ same rows and counts for every filter, sort, slice and scope."""
 from __future__ import annotations
 
 import random
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,23 +11,16 @@ import pytest
 from goodwill.dashboard.listing import LIST_SORTS, AccountQuery, account_list
 from goodwill.dashboard.listing_index import listing_index
 from goodwill.dashboard.portfolio import LEVELS, STATUSES, PortfolioFilter
-from goodwill.settings import Settings
-from goodwill.store import Store
 from goodwill.web.kept import kept_listed_table
 from goodwill.web.state import WebState
 
 
 @pytest.fixture(scope="module")
-def world(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    db = tmp_path_factory.mktemp("listing") / "web.duckdb"
-    db.write_bytes(web_db.read_bytes())
-    state = WebState(Store.open(db), Settings.load())
-    with state.reading() as store:
-        as_of = state.latest_as_of(store)
-        listed = kept_listed_table(state, store, as_of)
-        index = listing_index(store, listed)
-    yield state, as_of, listed, index
-    state.close()
+def world(kept_state: WebState) -> Any:
+    with kept_state.reading() as store:
+        as_of = kept_state.latest_as_of(store)
+        listed = kept_listed_table(kept_state, store, as_of)
+        return kept_state, as_of, listed, listing_index(store, listed)
 
 
 def test_the_list_is_the_sqls(world: Any) -> None:

@@ -5,34 +5,23 @@ from __future__ import annotations
 
 import itertools
 import random
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from goodwill.dashboard.payments import ADVICE, SORTS, payments_page, payments_slice
 from goodwill.dashboard.payments_index import payments_index
-from goodwill.settings import Settings
-from goodwill.store import Store
 from goodwill.web.kept import kept_payments_table
 from goodwill.web.state import WebState
+from tests.web.conftest import plain
 
 
 @pytest.fixture(scope="module")
-def world(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    db = tmp_path_factory.mktemp("payments") / "web.duckdb"
-    db.write_bytes(web_db.read_bytes())
-    state = WebState(Store.open(db), Settings.load())
-    with state.reading() as store:
-        as_of = state.latest_as_of(store)
-        table = kept_payments_table(state, store, as_of)
-        index = payments_index(store, table, as_of)
-    yield state, as_of, table, index
-    state.close()
-
-
-def _plain(row: Any) -> tuple[Any, ...]:
-    return tuple(v.to_dict() if hasattr(v, "to_dict") else v for v in row)
+def world(kept_state: WebState) -> Any:
+    with kept_state.reading() as store:
+        as_of = kept_state.latest_as_of(store)
+        table = kept_payments_table(kept_state, store, as_of)
+        return kept_state, as_of, table, payments_index(store, table, as_of)
 
 
 def test_pages_and_slices_are_the_sqls(world: Any) -> None:
@@ -60,7 +49,7 @@ def test_pages_and_slices_are_the_sqls(world: Any) -> None:
                 )  # fmt: skip
                 assert got.open_amount == pytest.approx(want.open_amount, rel=1e-9)
                 assert got.overdue_amount == pytest.approx(want.overdue_amount, rel=1e-9)
-                assert [_plain(r) for r in got.rows] == [_plain(r) for r in want.rows]
+                assert [plain(r) for r in got.rows] == [plain(r) for r in want.rows]
                 offset, limit = rng.choice((0, 3, 40)), rng.choice((10, 50))
                 kwargs = {"advice": advice, "owner": owner, "scope": scope, "sort": sort,
                           "descending": descending, "offset": offset, "limit": limit}  # fmt: skip

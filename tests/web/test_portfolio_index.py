@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import json
 import random
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,17 +21,9 @@ from goodwill.dashboard.portfolio import (
 )
 from goodwill.dashboard.portfolio_index import portfolio_index
 from goodwill.settings import Settings
-from goodwill.store import Store
 from goodwill.web.kept import kept_group_table, kept_portfolio_table
 from goodwill.web.state import WebState
-
-
-def _plain(row: Any) -> tuple[Any, ...]:
-    """A row with its reason as a dict (Reason objects compare by identity)."""
-    out = []
-    for v in row:
-        out.append(v.to_dict() if hasattr(v, "to_dict") else v)
-    return tuple(out)
+from tests.web.conftest import plain
 
 
 def _close(a: Any, b: Any) -> bool:
@@ -46,22 +37,18 @@ def _close(a: Any, b: Any) -> bool:
 
 
 @pytest.fixture(scope="module")
-def world(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    folder = tmp_path_factory.mktemp("index")
-    db = folder / "web.duckdb"
-    db.write_bytes(web_db.read_bytes())
-    state = WebState(Store.open(db), Settings.load())
+def world(kept_state: WebState) -> Any:
+    state = kept_state
     with state.reading() as store:
         as_of = state.latest_as_of(store)
         assert as_of is not None
         table = kept_portfolio_table(state, store, as_of)
         grouped = kept_group_table(state, store, as_of)
         index = portfolio_index(store, table, as_of)
-        owners = sorted({r.owner for r in index.rows if r.owner})
-        segments = sorted({r.segment for r in index.rows if r.segment})
-        parents = sorted({r.parent_id for r in index.rows if r.parent_id})
-    yield state, as_of, table, grouped, index, owners, segments, parents
-    state.close()
+    owners = sorted({r.owner for r in index.rows if r.owner})
+    segments = sorted({r.segment for r in index.rows if r.segment})
+    parents = sorted({r.parent_id for r in index.rows if r.parent_id})
+    return state, as_of, table, grouped, index, owners, segments, parents
 
 
 def _filters(owners: list[str], segments: list[str], parents: list[str]) -> list[PortfolioFilter]:
@@ -105,7 +92,7 @@ def test_pages_and_counts_are_the_sqls(world: Any) -> None:
                 assert (got.total, got.page, got.attention) == (
                     want.total, want.page, want.attention,
                 ), (filters, sort)  # fmt: skip
-                assert [_plain(r) for r in got.rows] == [_plain(r) for r in want.rows], (
+                assert [plain(r) for r in got.rows] == [plain(r) for r in want.rows], (
                     filters, sort, descending, page,
                 )  # fmt: skip
                 checked += len(got.rows)

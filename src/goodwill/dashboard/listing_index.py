@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from goodwill.dashboard.coded import Coded, codes, equal, order_by, ranks
 from goodwill.dashboard.listing import LIST_SORTS, AccountQuery
 from goodwill.dashboard.portfolio import NEEDS_ATTENTION
-from goodwill.dashboard.portfolio_index import _codes, _ranks, order_by
 from goodwill.dashboard.records import dict_rows
 from goodwill.store import Store
 
@@ -36,18 +36,13 @@ class ListingIndex:
 
     rows: list[dict[str, Any]]
     columns: dict[str, list[Any]]
-    codes: dict[str, tuple[np.ndarray, dict[Any, int]]]
-    group_id: tuple[np.ndarray, dict[Any, int]]
+    codes: dict[str, Coded]
+    group_id: Coded
     #: NEEDS_ATTENTION is true (unknown for an account not scored: not true)
     attention_true: np.ndarray
     id_rank: np.ndarray
     _orders: dict[tuple[str, bool], np.ndarray] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def _equal(self, name: str, value: Any) -> np.ndarray:
-        codes, table = self.codes[name]
-        code = table.get(value)
-        return codes == code if code is not None else np.zeros(len(self.rows), dtype=bool)
 
     def mask(self, query: AccountQuery) -> np.ndarray:
         """The accounts that pass ``query`` (not its text search)."""
@@ -59,11 +54,9 @@ class ListingIndex:
             ("owner", query.scope),
         ):  # fmt: skip
             if value is not None:
-                keep &= self._equal(name, value)
+                keep &= equal(self.codes[name], value)
         if f.group:
-            codes, table = self.group_id
-            code = table.get(f.group)
-            keep &= codes == code if code is not None else False
+            keep &= equal(self.group_id, f.group)
         if f.attention:
             keep &= self.attention_true
         if query.needs_attention is True:
@@ -122,12 +115,12 @@ def listing_index(store: Store, listed: str) -> ListingIndex:
     index = ListingIndex(
         rows=rows,
         columns=columns,
-        codes={n: _codes(columns[n]) for n in _CODED},
-        group_id=_codes(
+        codes={n: codes(columns[n]) for n in _CODED},
+        group_id=codes(
             [p if p is not None else a for p, a in zip(columns["parent_id"], ids, strict=True)]
         ),
         attention_true=np.array([a is True for a in attention], dtype=bool),
-        id_rank=_ranks(ids),
+        id_rank=ranks(ids),
     )
     for sort in LIST_SORTS:  # every order now, not in the first requests that sort by it
         for descending in (False, True):

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from goodwill.dashboard.coded import Coded, codes, equal, order_by_keys, ranks
 from goodwill.dashboard.payments import ADVICE, SORTS, PaymentsPage, _first
-from goodwill.dashboard.portfolio_index import _codes, _ranks, order_by_keys
 from goodwill.dashboard.records import records
 from goodwill.store import Store
 
@@ -28,28 +28,23 @@ class PaymentsIndex:
     as_of: dt.date
     rows: list[Any]
     columns: dict[str, list[Any]]
-    owner: tuple[np.ndarray, dict[Any, int]]
-    advice: tuple[np.ndarray, dict[Any, int]]
+    owner: Coded
+    advice: Coded
     open_amount: np.ndarray
     overdue_amount: np.ndarray
     id_rank: np.ndarray
     _orders: dict[tuple[str, bool], np.ndarray] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def _equal(self, coded: tuple[np.ndarray, dict[Any, int]], value: Any) -> np.ndarray:
-        codes, table = coded
-        code = table.get(value)
-        return codes == code if code is not None else np.zeros(len(self.rows), dtype=bool)
-
     def mask(self, advice: str | None, owner: str | None, scope: str | None) -> np.ndarray:
         """The rows for an advice and an owner, of the owner ``scope`` when given."""
         keep = np.ones(len(self.rows), dtype=bool)
         if advice in ADVICE:
-            keep &= self._equal(self.advice, advice)
+            keep &= equal(self.advice, advice)
         if owner:
-            keep &= self._equal(self.owner, owner)
+            keep &= equal(self.owner, owner)
         if scope is not None:
-            keep &= self._equal(self.owner, scope)
+            keep &= equal(self.owner, scope)
         return keep
 
     def order(self, sort: str, descending: bool) -> np.ndarray:
@@ -105,7 +100,6 @@ class PaymentsIndex:
             for i in chosen
         ]
         scoped = self.mask(None, None, scope)
-        codes, table = self.advice
         return PaymentsPage(
             as_of=self.as_of,
             rows=shown,
@@ -114,10 +108,7 @@ class PaymentsIndex:
             per_page=per_page,
             sort=sort,
             descending=descending,
-            by_advice={
-                a: int(np.count_nonzero(scoped & (codes == table[a]))) if a in table else 0
-                for a in ADVICE
-            },
+            by_advice={a: int(np.count_nonzero(scoped & equal(self.advice, a))) for a in ADVICE},
             open_amount=float(np.nansum(self.open_amount[scoped])),
             overdue_amount=float(np.nansum(self.overdue_amount[scoped])),
         )
@@ -160,11 +151,11 @@ def payments_index(store: Store, table: str, as_of: dt.date) -> PaymentsIndex:
         as_of=as_of,
         rows=every,
         columns=columns,
-        owner=_codes(columns.get("owner", [])),
-        advice=_codes(columns.get("credit_advice", [])),
+        owner=codes(columns.get("owner", [])),
+        advice=codes(columns.get("credit_advice", [])),
         open_amount=amounts("open_amount"),
         overdue_amount=amounts("overdue_amount"),
-        id_rank=_ranks(columns.get("account_id", [])),
+        id_rank=ranks(columns.get("account_id", [])),
     )
     if every:
         for sort in SORTS:  # every order now, not in the first requests that sort by it

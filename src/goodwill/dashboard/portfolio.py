@@ -15,7 +15,6 @@ from typing import Any, TypeAlias
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from goodwill._typing import Lang
 from goodwill.dashboard.records import records
 from goodwill.settings import Settings
 from goodwill.signals.reasons import Reason
@@ -473,8 +472,3 @@ def portfolio_chart_data(
         f'"shown":{shown},"total":{total}}}'
     )
     return Chart(text, total, shown, sampled)
-
-
-def format_reason(reason: Reason | None, lang: Lang) -> str:
-    """A reason's sentence in ``lang`` ('' for none)."""
-    return reason.text(lang) if reason is not None else ""

@@ -17,12 +17,12 @@ import datetime as dt
 import json
 import math
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from goodwill.dashboard.coded import Coded, codes, equal, order_by, ranks
 from goodwill.dashboard.portfolio import (
     LEVELS,
     MAX_PER_PAGE,
@@ -52,42 +52,8 @@ _SORT_COLUMNS = {
 _CODED = ("owner", "segment", "level", "status")
 
 
-def _codes(values: Sequence[Any]) -> tuple[np.ndarray, dict[Any, int]]:
-    """Integer codes of ``values`` (-1 for a missing one) and the code of each value."""
-    table: dict[Any, int] = {}
-    out = np.empty(len(values), dtype=np.int32)
-    for i, v in enumerate(values):
-        out[i] = -1 if v is None else table.setdefault(v, len(table))
-    return out, table
-
-
 def _number(value: Any) -> float | None:
     return None if value is None or value != value else float(value)
-
-
-def order_by(values: Sequence[Any], id_rank: np.ndarray, descending: bool) -> np.ndarray:
-    """Positions of ``values`` in order (NULLS LAST either way), ties by ``id_rank``
-    (each row's place among the account ids): SQL's ``ORDER BY v NULLS LAST, account_id``."""
-    return order_by_keys([(values, descending)], id_rank)
-
-
-def order_by_keys(keys: Sequence[tuple[Sequence[Any], bool]], id_rank: np.ndarray) -> np.ndarray:
-    """Positions in the order of ``keys`` (values, descending), each NULLS LAST, ties by
-    ``id_rank``: SQL's ``ORDER BY k1 NULLS LAST, k2 NULLS LAST, ..., account_id``."""
-    columns: list[np.ndarray] = [id_rank]
-    for values, descending in reversed(keys):
-        ranks = _ranks(values)
-        columns.append(-ranks if descending else ranks)
-        columns.append(np.array([v is None for v in values], dtype=bool))
-    found: np.ndarray = np.lexsort(columns)
-    return found
-
-
-def _ranks(values: Sequence[Any]) -> np.ndarray:
-    """Each value's place among the distinct values in order (0 for a missing one)."""
-    distinct = sorted({v for v in values if v is not None})
-    place = {v: i for i, v in enumerate(distinct)}
-    return np.array([place.get(v, 0) if v is not None else 0 for v in values], dtype=np.int64)
 
 
 def _json_number(value: float) -> str:
@@ -103,9 +69,9 @@ class PortfolioIndex:
     #: per account, in chart order: the row a page shows (top_reason as JSON text)
     rows: list[Any]
     columns: dict[str, list[Any]]
-    codes: dict[str, tuple[np.ndarray, dict[Any, int]]]
+    codes: dict[str, Coded]
     #: coalesce(parent_id, account_id), coded
-    group_id: tuple[np.ndarray, dict[Any, int]]
+    group_id: Coded
     attention: np.ndarray
     at_risk: np.ndarray
     watch: np.ndarray
@@ -137,17 +103,10 @@ class PortfolioIndex:
         keep = np.ones(len(self.rows), dtype=bool)
         wanted = [("owner", filters.scope)] + [(n, getattr(filters, n) or None) for n in _CODED]
         for name, value in wanted:
-            if value is None:
-                continue
-            codes, table = self.codes[name]
-            code = table.get(value)
-            if code is None:
-                return np.zeros(len(self.rows), dtype=bool)
-            keep &= codes == code
+            if value is not None:
+                keep &= equal(self.codes[name], value)
         if filters.group:
-            codes, table = self.group_id
-            code = table.get(filters.group)
-            keep &= codes == code if code is not None else False
+            keep &= equal(self.group_id, filters.group)
         if filters.attention:
             keep &= self.attention
         return keep
@@ -220,9 +179,8 @@ class PortfolioIndex:
     def groups(self, filters: PortfolioFilter, *, limit: int = 20) -> tuple[list[Any], int]:
         """What :func:`~goodwill.dashboard.portfolio.account_groups` gives."""
         at = np.flatnonzero(self.mask(filters) & self.grouped)
-        codes, table = self.group_id
-        n = len(table)
-        member = codes[at]
+        n = len(self.group_id[1])
+        member = self.group_id[0][at]
         members = np.bincount(member, minlength=n)
         has_parent = np.bincount(member, weights=self.has_parent[at], minlength=n) > 0
         attention = np.bincount(member, weights=self.attention[at], minlength=n)
@@ -266,9 +224,7 @@ class PortfolioIndex:
 
     def owned(self, owner: str) -> np.ndarray:
         """The rows of ``owner``."""
-        codes, table = self.codes["owner"]
-        code = table.get(owner)
-        return codes == code if code is not None else np.zeros(len(self.rows), dtype=bool)
+        return equal(self.codes["owner"], owner)
 
     # -- the chart ---------------------------------------------------------------------
     def chart(
@@ -351,7 +307,7 @@ def portfolio_index(store: Store, table: str, as_of: dt.date) -> PortfolioIndex:
         "names": [json.dumps(v or "", ensure_ascii=False) for v in columns.get("name", [])],
         "attention": ["true" if v else "false" for v in columns.get("needs_attention", [])],
     }
-    group_codes, group_table = _codes(
+    group_codes, group_table = codes(
         [p if p is not None else a for p, a in zip(parents, ids, strict=True)]
     )
     name_of = dict(zip(ids, columns.get("name", []), strict=True))
@@ -360,7 +316,7 @@ def portfolio_index(store: Store, table: str, as_of: dt.date) -> PortfolioIndex:
         as_of=as_of,
         rows=rows,
         columns=columns,
-        codes={n: _codes(columns.get(n, [])) for n in _CODED},
+        codes={n: codes(columns.get(n, [])) for n in _CODED},
         group_id=(group_codes, group_table),
         attention=flag("needs_attention"),
         at_risk=flag("at_risk_alive"),
@@ -373,10 +329,10 @@ def portfolio_index(store: Store, table: str, as_of: dt.date) -> PortfolioIndex:
             c: np.array([np.nan if v is None else v for v in columns.get(c, [])], dtype=float)
             for c in ("health", "revenue_12m", "clv_12m", "net_value")
         },
-        id_rank=_ranks(ids),
+        id_rank=ranks(ids),
         group_ids=[str(g) for g in group_ids],
         group_names=[str(name_of.get(g) or g) for g in group_ids],
-        group_rank=_ranks(group_ids),
+        group_rank=ranks(group_ids),
         own_group=np.array([group_table.get(a, -1) for a in ids], dtype=np.int64),
         points={k: np.array(v, dtype=object) for k, v in points.items()},
     )
